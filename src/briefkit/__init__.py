@@ -1,0 +1,9 @@
+"""briefkit: one bilingual plan in YAML -> a validated press pack of PDF and Word documents."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .validate import load_plan  # noqa: E402
+
+__all__ = ["__version__", "load_plan"]

@@ -1,0 +1,4 @@
+"""python -m briefkit ... is the same as the `briefkit` command."""
+from briefkit.cli import main
+
+main()

@@ -1,0 +1,221 @@
+"""The command line: the only module that prints or exits.
+
+Exit codes: 0 ok, 1 build failure, 2 usage or content error. Messages go to
+stderr; listings and schemas to stdout.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import json
+import platform
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .catalogue import load_catalogue, load_theme
+from .errors import BriefkitError, ContentError
+from .model import plan_json_schema
+from .pipeline import FORMATS, BuildOptions, build, check_glyphs
+from .project import Project
+from .render import EDITION_LANGUAGES, Renderer
+from .validate import load_plan
+
+EXIT_OK, EXIT_BUILD, EXIT_USAGE = 0, 1, 2
+
+
+def _project(context: click.Context) -> Project:
+    return context.obj
+
+
+def _fail(error: BriefkitError) -> None:
+    click.echo(str(error), err=True)
+    if isinstance(error, ContentError):
+        count = len(error.problems)
+        click.echo(f"Aborted with {count} content error{'s' if count != 1 else ''}.", err=True)
+    sys.exit(error.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefkit")
+@click.option("--project", "project_root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Project folder holding content/, templates/ and output/.")
+@click.pass_context
+def cli(context: click.Context, project_root: Path) -> None:
+    """briefkit: one bilingual plan in YAML -> a validated press pack (PDF, DOCX, HTML).
+
+    \b
+    Exit codes: 0 ok, 1 build failure, 2 usage or content error.
+    """
+    context.obj = Project(project_root)
+
+
+@cli.command("build")
+@click.argument("plans", nargs=-1)
+@click.option("--doc", "documents", multiple=True, help="Document to build (repeatable); default: all.")
+@click.option("--lang", "editions", multiple=True, type=click.Choice(list(EDITION_LANGUAGES)),
+              help="Edition to build (repeatable); default: all.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Output format (repeatable); default: pdf and docx.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder; default: output/.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes; default: CPU count.")
+@click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's included) as errors.")
+@click.option("--force", is_flag=True, help="Rebuild outputs even when their inputs did not change.")
+@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), default=None,
+              help="Archival or accessibility PDF variant passed to WeasyPrint.")
+@click.pass_context
+def build_command(context: click.Context, plans: tuple[str, ...], documents: tuple[str, ...],
+                  editions: tuple[str, ...], formats: tuple[str, ...], out: Path | None, jobs: int | None,
+                  strict: bool, force: bool, pdf_variant: str | None) -> None:
+    """Build documents for PLAN (an id under content/, a folder or a file); no PLAN: all plans."""
+    project = _project(context)
+    options = BuildOptions(documents, editions, formats or _default_formats(), out, strict, pdf_variant)
+    try:
+        known = load_catalogue(project.templates).documents
+        unknown = [d for d in documents if d not in known]
+        if unknown:
+            raise click.BadParameter(f"unknown document {unknown[0]!r}; known: {', '.join(known)}", param_hint="--doc")
+        report = build(project, plans, options, progress=lambda name: click.echo(f"built {name}", err=True))
+    except BriefkitError as error:
+        _fail(error)
+        return
+    for output in report.outputs:
+        pages = "" if output.pages is None else f"{output.pages:>3} pp"
+        size = output.path.stat().st_size / 1024
+        click.echo(f"{_shown(output.path):<60} {pages:>6} {size:>8.0f} KiB {output.seconds:>6.2f} s")
+    for name, error in report.failures:
+        click.echo(f"FAILED {name}:\n{error}", err=True)
+    if report.failures:
+        sys.exit(EXIT_BUILD)
+
+
+def _default_formats() -> tuple[str, ...]:
+    try:
+        from .writers import docx  # noqa: F401
+    except ImportError:
+        return ("pdf",)
+    return ("pdf", "docx")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@cli.command("validate")
+@click.argument("plans", nargs=-1)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_context
+def validate_command(context: click.Context, plans: tuple[str, ...], strict: bool) -> None:
+    """Check PLAN files and report every problem, located as file:line:col: field: message."""
+    project = _project(context)
+    problems = []
+    try:
+        renderer = Renderer(project.templates)
+        for plan_file in project.plan_files(plans):
+            try:
+                loaded = load_plan(plan_file)
+            except ContentError as error:
+                problems.extend(error.problems)
+                continue
+            problems.extend(check_glyphs(loaded, renderer))
+            if not problems:
+                click.echo(f"{_shown(plan_file)}: ok ({loaded.plan.id}, {len(loaded.plan.actions)} actions)")
+    except BriefkitError as error:
+        _fail(error)
+        return
+    if problems:
+        _fail(ContentError(problems))
+
+
+@cli.command("list")
+@click.pass_context
+def list_command(context: click.Context) -> None:
+    """List plans, documents and languages."""
+    project = _project(context)
+    try:
+        catalogue = load_catalogue(project.templates)
+        plan_files = project.plan_files(())
+    except BriefkitError as error:
+        _fail(error)
+        return
+    click.echo("Plans:")
+    for plan_file in plan_files:
+        click.echo(f"  {plan_file.parent.name:<28} {_shown(plan_file)}")
+    click.echo("Documents:")
+    for name, spec in catalogue.documents.items():
+        click.echo(f"  {name:<28} {spec.title.en} / {spec.title.zh}: {spec.description}")
+    click.echo("Languages:")
+    for edition in catalogue.languages:
+        click.echo(f"  {edition}")
+
+
+@cli.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of plan files (for editor completion)."""
+    click.echo(json.dumps(plan_json_schema(), indent=2, ensure_ascii=False))
+
+
+@cli.command("doctor")
+@click.pass_context
+def doctor_command(context: click.Context) -> None:
+    """Check the machine: Python, WeasyPrint, Pango, HarfBuzz-Subset, the theme's fonts."""
+    from .fonts import find_family
+
+    project = _project(context)
+    required_missing = False
+
+    def report(name: str, value: str | None, required: bool = True) -> None:
+        nonlocal required_missing
+        mark = "ok     " if value else ("MISSING" if required else "absent ")
+        click.echo(f"{mark} {name:<26} {value or ''}")
+        required_missing = required_missing or (required and not value)
+
+    report("Python", platform.python_version())
+    try:
+        import weasyprint
+        from weasyprint.text.ffi import pango
+
+        report("WeasyPrint", weasyprint.__version__)
+        report("Pango", pango.pango_version_string().decode())
+    except (ImportError, OSError) as error:
+        report("WeasyPrint/Pango", None)
+        click.echo(f"        {error}", err=True)
+    report("HarfBuzz-Subset", ctypes.util.find_library("harfbuzz-subset"))
+    try:
+        theme = load_theme(project.templates)
+    except BriefkitError as error:
+        _fail(error)
+        return
+    for family in theme.fonts.required:
+        faces = find_family(family)
+        report(f"font {family}", f"{len(faces)} faces, {faces[0].file}" if faces else None)
+    report("LibreOffice (tests)", shutil.which("soffice"), required=False)
+    report("pdftotext (tests)", shutil.which("pdftotext"), required=False)
+    if required_missing:
+        click.echo("Something required is missing: run `make build` (it installs the system packages).", err=True)
+        sys.exit(EXIT_BUILD)
+
+
+@cli.command("clean")
+@click.argument("plans", nargs=-1)
+@click.pass_context
+def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
+    """Remove built outputs (of PLAN, or of every plan)."""
+    project = _project(context)
+    targets = [project.output / name for name in plans] if plans else [
+        path for path in project.output.iterdir() if path.is_dir()
+    ] if project.output.is_dir() else []
+    for target in targets:
+        if target.is_dir():
+            shutil.rmtree(target)
+            click.echo(f"removed {_shown(target)}")
+
+
+def main() -> None:
+    cli(prog_name="briefkit")

@@ -1,0 +1,89 @@
+"""Theme font families -> installed font files and the characters they cover.
+
+WeasyPrint silently falls back to whatever fontconfig finds, so a character the
+theme's fonts lack would print in some stray face or as a box. We ask
+fontconfig where each family lives and read the fonts' cmaps with fontTools.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+# Characters that need no glyph: controls, spaces, line/paragraph separators and
+# format characters (zero-width joiners and the like) are not drawn.
+_UNDRAWN = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    style: str
+    file: Path
+    index: int
+
+
+@functools.lru_cache(maxsize=1)
+def installed_faces() -> tuple[FontFace, ...]:
+    """Every face fontconfig knows, as (family, style, file, index)."""
+    if shutil.which("fc-list") is None:
+        return ()
+    listing = subprocess.run(
+        ["fc-list", "--format", "%{family}\t%{style}\t%{file}\t%{index}\n"],
+        capture_output=True, text=True, check=False,
+    ).stdout
+    faces = []
+    for line in listing.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 4:
+            continue
+        families, styles, file, index = parts
+        for family in families.split(","):
+            faces.append(FontFace(family.strip(), styles.split(",")[0].strip(), Path(file), int(index or 0)))
+    return tuple(faces)
+
+
+def find_family(family: str) -> list[FontFace]:
+    return [face for face in installed_faces() if face.family == family]
+
+
+def missing_families(families: list[str]) -> list[str]:
+    return [family for family in families if not find_family(family)]
+
+
+@functools.lru_cache(maxsize=None)
+def _face_coverage(file: Path, index: int) -> frozenset[int]:
+    with TTFont(str(file), fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+@functools.lru_cache(maxsize=8)
+def coverage(families: tuple[str, ...]) -> frozenset[int]:
+    """Code points any regular face of `families` can draw."""
+    covered: set[int] = set()
+    for family in families:
+        faces = find_family(family)
+        regular = [face for face in faces if face.style in ("Regular", "Book")] or faces[:1]
+        for face in regular[:1]:
+            covered |= _face_coverage(face.file, face.index)
+    return frozenset(covered)
+
+
+def uncovered(text: str, covered: frozenset[int]) -> list[str]:
+    """The distinct characters of `text` that need a glyph and have none, in order."""
+    seen: dict[str, None] = {}
+    for char in text:
+        if ord(char) not in covered and unicodedata.category(char) not in _UNDRAWN:
+            seen.setdefault(char)
+    return list(seen)
+
+
+def describe(char: str) -> str:
+    """U+20BB7 '𠮷'."""
+    return f"U+{ord(char):04X} '{char}'"

@@ -1,0 +1,90 @@
+"""Image references in a plan -> checked files inside the plan folder.
+
+Content names images by paths relative to its own folder. Anything else (URLs,
+absolute paths, ../ escapes, symlinks leading out) is refused here, before any
+renderer could fetch it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+from PIL import Image
+
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000  # 40 MP: more than any press photo, far less than a bomb
+RASTER_FORMATS = {"PNG", "JPEG"}
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SVG = "{http://www.w3.org/2000/svg}svg"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def resolve_inside(folder: Path, reference: str) -> Path:
+    """The real file `reference` names inside `folder`; ValueError says why not."""
+    if _SCHEME.match(reference) and not re.match(r"^[A-Za-z]:[\\/]", reference):
+        scheme = reference.split(":", 1)[0].lower()
+        raise ValueError(f"'{scheme}:' references are not allowed; give a file path relative to the plan folder")
+    if reference.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", reference):
+        raise ValueError("absolute paths are not allowed; give a path relative to the plan folder")
+    root = folder.resolve()
+    target = (folder / reference).resolve()
+    if not target.is_relative_to(root):
+        raise ValueError(f"'{reference}' leads outside the plan folder")
+    if not target.is_file():
+        raise ValueError(f"image file not found: {reference}")
+    return target
+
+
+def svg_twin(path: Path) -> Path:
+    """Word cannot show SVG on its own; an SVG image ships with a PNG of the same name."""
+    return path.with_suffix(".png")
+
+
+def check_image(folder: Path, reference: str) -> str | None:
+    """None when `reference` is a usable image inside `folder`, else what is wrong."""
+    try:
+        path = resolve_inside(folder, reference)
+    except ValueError as exc:
+        return str(exc)
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return f"image is {size / 1024 / 1024:.1f} MiB; the limit is {MAX_IMAGE_BYTES // 1024 // 1024} MiB"
+    if path.suffix.lower() == ".svg":
+        return _check_svg(path, folder, reference)
+    return _check_raster(path)
+
+
+def _check_raster(path: Path) -> str | None:
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return f"image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
+            if image.format not in RASTER_FORMATS:
+                return f"image format {image.format} is not supported; use PNG, JPEG or SVG"
+            image.verify()
+    except Image.DecompressionBombError:
+        return f"image has too many pixels; the limit is {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
+    except Exception:  # Pillow raises many kinds for broken files  # noqa: BLE001
+        return "not a readable PNG or JPEG image (the file is corrupt or of another kind)"
+    return None
+
+
+def _check_svg(path: Path, folder: Path, reference: str) -> str | None:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError:
+        return "not a readable SVG image (the XML is broken)"
+    if root.tag != _SVG:
+        return "not an SVG image (the root element is not <svg>)"
+    for element in root.iter():
+        href = element.get("href") or element.get(_XLINK_HREF)
+        if href and not href.startswith("#"):
+            return "SVG images may not refer to other files or URLs"
+    if not svg_twin(path).is_file():
+        twin = str(Path(reference).with_suffix(".png"))
+        return f"an SVG image needs a PNG twin for Word documents: add {twin}"
+    return _check_raster(svg_twin(path))

@@ -1,0 +1,46 @@
+"""A project folder -> where its plans, templates and outputs are, and which plans a command means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+from .validate import PLAN_FILE
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def plan_files(self, references: list[str] | tuple[str, ...]) -> list[Path]:
+        """PLAN is an id under content/, a plan folder or a plan file; none means every plan."""
+        if not references:
+            found = sorted(self.content.glob(f"*/{PLAN_FILE}"))
+            if not found:
+                raise UsageError(f"no plans found: expected {self.content}/<plan>/{PLAN_FILE}")
+            return found
+        return [self._plan_file(reference) for reference in references]
+
+    def _plan_file(self, reference: str) -> Path:
+        candidates = [Path(reference), self.content / reference]
+        for candidate in candidates:
+            if candidate.is_file():
+                return candidate
+            if (candidate / PLAN_FILE).is_file():
+                return candidate / PLAN_FILE
+        known = sorted(path.parent.name for path in self.content.glob(f"*/{PLAN_FILE}"))
+        hint = f"; known plans: {', '.join(known)}" if known else ""
+        raise UsageError(f"no plan '{reference}': not a plan id under content/, a plan folder or a plan file{hint}")

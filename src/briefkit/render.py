@@ -1,0 +1,169 @@
+"""Plan + document + edition -> semantic HTML, through the Jinja templates.
+
+The HTML is the one intermediate both writers read, so it keeps to the small
+vocabulary in docs/html-vocabulary.md. Editions are "en", "zh" and
+"bilingual"; the templates are written once and the macros in
+templates/_macros.html.j2 turn each text into the right shape per edition.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .catalogue import Catalogue, Theme, load_catalogue, load_theme
+from .errors import TemplateError, UsageError
+from .model import Bilingual
+from .source import load_yaml
+from .text import format_date, format_datetime, format_month, format_number, inline_markdown
+from .validate import LoadedPlan
+
+# HTML language tags per edition language; Pango picks the Simplified Chinese
+# shapes of the CJK faces from "zh-CN".
+LANGUAGE_TAGS = {"en": "en", "zh": "zh-CN"}
+EDITION_LANGUAGES = {"en": ("en",), "zh": ("zh",), "bilingual": ("en", "zh")}
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """One document in one edition, as HTML, with what the writers need to know."""
+
+    document: str
+    edition: str
+    template: str
+    html: str
+    title: str
+
+
+class Renderer:
+    """One Jinja environment for every document, edition and plan."""
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
+        self.catalogue: Catalogue = load_catalogue(templates)
+        self.theme: Theme = load_theme(templates)
+        self.labels = _load_labels(templates / "labels.yaml")
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.environment.filters.update(
+            md=inline_markdown,
+            date=format_date,
+            month=format_month,
+            datetime=format_datetime,
+            number=format_number,
+        )
+
+    def render(self, loaded: LoadedPlan, document: str, edition: str) -> RenderedDocument:
+        spec = self.catalogue.documents.get(document)
+        if spec is None:
+            raise UsageError(f"unknown document '{document}'; known: {', '.join(self.catalogue.documents)}")
+        if edition not in EDITION_LANGUAGES:
+            raise UsageError(f"unknown language '{edition}'; known: {', '.join(EDITION_LANGUAGES)}")
+        languages = EDITION_LANGUAGES[edition]
+        plan = loaded.plan
+        title = " · ".join(f"{spec.title[lang]} | {plan.headline[lang]}" for lang in languages)
+        context: dict[str, Any] = {
+            "plan": plan,
+            "spec": spec,
+            "document": document,
+            "edition": edition,
+            "languages": languages,
+            "lang": languages[0],
+            "lang_tag": LANGUAGE_TAGS,
+            "theme": self.theme,
+            "title": title,
+            "label": self._labeller(plan),
+            "css": Markup(self._css(languages)),
+        }
+        try:
+            html = self.environment.get_template(spec.template).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"templates/{exc.name or spec.template}:{exc.lineno}: {exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"templates/{spec.template}: template not found: {exc.name}") from None
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"{_template_position(exc, spec.template)}: {exc.message}") from None
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+            raise TemplateError(f"{_template_position(exc, spec.template)}: {type(exc).__name__}: {exc}") from None
+        return RenderedDocument(document, edition, spec.template, _tidy(html), title)
+
+    def _labeller(self, plan: Any) -> Any:
+        brand = plan.brand or plan.headline
+
+        def label(key: str, **values: Any) -> Bilingual:
+            """A fixed wording with {placeholders} filled per language."""
+            if key not in self.labels:
+                raise jinja2.UndefinedError(f"no label '{key}' in templates/labels.yaml")
+            wording = self.labels[key]
+            fills = {"brand": brand, **values}
+            return Bilingual(
+                en=wording.en.format_map(_Fills(fills, "en")),
+                zh=wording.zh.format_map(_Fills(fills, "zh")),
+            )
+
+        return label
+
+    def _css(self, languages: tuple[str, ...]) -> str:
+        page_label = " · ".join(self.labels["page_of"][lang] for lang in languages)
+        template = self.environment.get_template("style.css.j2")
+        return template.render(theme=self.theme, page_label=_css_counter_content(page_label))
+
+
+class _Fills(dict[str, str]):
+    """Placeholder values for one language; unknown {names} stay as written (page labels)."""
+
+    def __init__(self, values: dict[str, Any], language: str) -> None:
+        super().__init__({k: v[language] if isinstance(v, Bilingual) else str(v) for k, v in values.items()})
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _load_labels(path: Path) -> dict[str, Bilingual]:
+    loaded = load_yaml(path, str(path))
+    return {key: Bilingual(**value) for key, value in loaded.data["labels"].items()}
+
+
+def _css_counter_content(label: str) -> Markup:
+    """'Page {page} of {pages}' -> "Page " counter(page) " of " counter(pages)."""
+    parts = re.split(r"(\{page\}|\{pages\})", label)
+    tokens = []
+    for part in parts:
+        if part == "{page}":
+            tokens.append("counter(page)")
+        elif part == "{pages}":
+            tokens.append("counter(pages)")
+        elif part:
+            tokens.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return Markup(" ".join(tokens))
+
+
+def _template_position(exc: Exception, default: str) -> str:
+    """templates/x.html.j2:LINE for the innermost template frame of a Jinja error."""
+    traceback = exc.__traceback__
+    position = f"templates/{default}"
+    while traceback is not None:
+        frame = traceback.tb_frame
+        name = frame.f_globals.get("__jinja_template__")
+        if name is not None and name.filename:
+            line = name.get_corresponding_lineno(traceback.tb_lineno)
+            position = f"templates/{Path(name.filename).name}:{line}"
+        traceback = traceback.tb_next
+    return position
+
+
+def _tidy(html: str) -> str:
+    """Collapse the blank lines that template control blocks leave behind."""
+    return re.sub(r"\n\s*\n+", "\n", html)
+

@@ -1,0 +1,197 @@
+"""Plan file bytes -> plain Python data plus a SourceMap (field path -> file:line:col).
+
+PyYAML's composer keeps a mark on every node; we build the data ourselves from
+the node tree so that duplicate keys, alias bombs, deep nesting and unsafe tags
+are refused with a location instead of being silently accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Location, Problem
+
+PathKey = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_NODES = 100_000  # expanded nodes, aliases counted every time they are used
+MAX_DEPTH = 40
+
+# Characters XML 1.0 cannot carry: python-docx raises on them and PDF text
+# extraction garbles them, so they are content errors.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    _TIMESTAMP,
+}
+
+
+def format_path(path: PathKey) -> str:
+    """('actions', 3, 'title', 'zh') -> 'actions[3].title.zh'."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of one YAML file starts."""
+
+    file: str
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: PathKey, *, at_key: bool = False) -> Location:
+        """The location of `path`, or of its nearest ancestor that exists."""
+        table = self.keys if at_key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                line, column = table[probe]
+                return Location(self.file, line, column, format_path(path))
+            if probe in self.values:
+                line, column = self.values[probe]
+                return Location(self.file, line, column, format_path(path))
+            probe = probe[:-1]
+        line, column = self.values.get((), (1, 1))
+        return Location(self.file, line, column, format_path(path))
+
+
+@dataclass
+class LoadedFile:
+    data: Any
+    source_map: SourceMap
+    problems: list[Problem]
+
+
+def load_yaml(path: Path, display: str) -> LoadedFile:
+    """Read one YAML file; fatal problems raise ContentError, the rest are returned."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError([Problem(Location(display), f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        size = len(raw) / 1024 / 1024
+        raise ContentError(
+            [Problem(Location(display, 1, 1), f"file is {size:.1f} MiB; plan files are limited to 2 MiB")]
+        )
+    text = _decode(raw, display)
+    if not text.strip() or all(line.lstrip().startswith("#") for line in text.splitlines() if line.strip()):
+        raise ContentError([Problem(Location(display, 1, 1), "file is empty: expected a plan mapping")])
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise ContentError([_syntax_problem(exc, display)]) from None
+    except yaml.YAMLError as exc:
+        raise ContentError([Problem(Location(display, 1, 1), f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise ContentError([Problem(Location(display, 1, 1), "nesting is too deep to read")]) from None
+    builder = _Builder(SourceMap(display))
+    data = builder.build(root, ())
+    if builder.fatal:
+        raise ContentError(builder.problems)
+    return LoadedFile(data, builder.source_map, builder.problems)
+
+
+def _decode(raw: bytes, display: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 byte-order mark is harmless; Windows editors add it
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+        message = f"file is not UTF-8: byte 0x{raw[exc.start]:02X} cannot start a character; save the file as UTF-8"
+        raise ContentError([Problem(Location(display, line, column), message)]) from None
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or "").strip()
+    if "'\\t'" in problem or "\\t" in problem:
+        message = "tab character: YAML indents with spaces only"
+    elif "unacceptable character" in problem or "special characters are not allowed" in problem:
+        message = f"control character in file: {problem}"
+    else:
+        context = f" ({exc.context.strip()})" if exc.context else ""
+        message = f"YAML syntax error: {problem}{context}"
+    return Problem(Location(display, line, column), message)
+
+
+class _Builder:
+    """Turns a composed node tree into data, recording positions and refusing the unsafe."""
+
+    def __init__(self, source_map: SourceMap) -> None:
+        self.source_map = source_map
+        self.problems: list[Problem] = []
+        self.fatal = False
+        self._nodes = 0
+        self._scalars = yaml.constructor.SafeConstructor()
+
+    def _error(self, path: PathKey, node: yaml.Node, message: str, *, fatal: bool = False) -> None:
+        mark = node.start_mark
+        location = Location(self.source_map.file, mark.line + 1, mark.column + 1, format_path(path))
+        self.problems.append(Problem(location, message))
+        self.fatal = self.fatal or fatal
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            if self._nodes == MAX_NODES + 1:
+                self._error(path, node, f"more than {MAX_NODES} values after expanding aliases (an alias bomb?)", fatal=True)
+            return None
+        if len(path) > MAX_DEPTH:
+            self._error(path, node, f"nested more than {MAX_DEPTH} levels deep", fatal=True)
+            return None
+        self.source_map.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._error(path, key_node, "a key must be plain text")
+                continue
+            key = str(key_node.value)
+            key_path = (*path, key)
+            if key in first_seen:
+                self._error(key_path, key_node, f"duplicate key '{key}' (first given on line {first_seen[key]})")
+                continue
+            first_seen[key] = key_node.start_mark.line + 1
+            self.source_map.keys[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, key_path)
+        return result
+
+    def _scalar(self, node: yaml.Node, path: PathKey) -> Any:
+        if node.tag not in _PLAIN_TAGS:
+            self._error(path, node, f"unsupported YAML tag {node.tag}")
+            return None
+        if node.tag == _TIMESTAMP:
+            return node.value  # pydantic parses dates and keeps the time zone
+        value = self._scalars.construct_object(node)
+        if isinstance(value, str):
+            bad = _XML_ILLEGAL.search(value)
+            if bad:
+                code = f"U+{ord(bad.group()):04X}"
+                self._error(path, node, f"control character {code} is not allowed in text")
+        return value

@@ -1,0 +1,223 @@
+"""Raw plan data + SourceMap -> Plan, collecting every problem before giving up.
+
+Pydantic finds shape and type problems all at once; this module turns each into
+a located, human message and adds the checks a schema cannot express (ids that
+refer to each other, media files that must exist inside the plan folder).
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import media
+from .errors import ContentError, Problem
+from .model import Plan
+from .source import PathKey, SourceMap, load_yaml
+
+PLAN_FILE = "plan.yaml"
+_LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese"}
+
+
+@dataclass
+class LoadedPlan:
+    """A validated plan with the folder it came from and where each field was written."""
+
+    plan: Plan
+    folder: Path
+    source_map: SourceMap
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def plan_file(self) -> Path:
+        return self.folder / PLAN_FILE
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages are relative to the working directory when they can be."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_plan(plan_file: Path) -> LoadedPlan:
+    """Read, parse and validate one plan file; raise ContentError with every problem."""
+    plan_file = Path(plan_file)
+    display = display_path(plan_file)
+    loaded = load_yaml(plan_file, display)
+    problems = list(loaded.problems)
+    plan: Plan | None = None
+    if not isinstance(loaded.data, dict):
+        problems.append(Problem(loaded.source_map.locate(()), "expected a mapping of plan fields at the top level"))
+    else:
+        data = dict(loaded.data)
+        data.pop("$schema", None)  # editors may write the schema link as a key
+        try:
+            plan = Plan.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(_problems_from(exc, loaded.data, loaded.source_map))
+    if plan is not None:
+        problems.extend(_cross_check(plan, plan_file.parent, loaded.source_map))
+    if problems or plan is None:
+        problems.sort(key=lambda p: (p.location.line, p.location.column))
+        raise ContentError(problems)
+    return LoadedPlan(plan, plan_file.parent, loaded.source_map)
+
+
+def _problems_from(exc: ValidationError, data: Any, source_map: SourceMap) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[PathKey] = set()
+    for error in exc.errors(include_url=False):
+        path = _data_path(error["loc"], data)
+        if path in seen:
+            continue  # a union reports once per member; one message is enough
+        seen.add(path)
+        kind = error["type"]
+        at_key = kind == "extra_forbidden"
+        location = source_map.locate(path, at_key=at_key)
+        problems.append(Problem(location, _message(kind, error, path)))
+    return problems
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> PathKey:
+    """Drop the union-member tags pydantic adds to a location, keeping real keys."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict):
+            if part in node or not path or isinstance(part, str) and _is_field_name(path, part):
+                path.append(part)
+                node = node.get(part) if isinstance(part, str) else None
+            continue
+        if isinstance(node, list) and isinstance(part, int):
+            path.append(part)
+            node = node[part] if part < len(node) else None
+            continue
+        if node is None and isinstance(part, (str, int)) and _is_field_name(path, part):
+            path.append(part)
+    return tuple(path)
+
+
+def _is_field_name(path: list[str | int], name: Any) -> bool:
+    model = _model_at(tuple(path))
+    return model is not None and name in model.model_fields
+
+
+def _model_at(path: PathKey) -> type[BaseModel] | None:
+    """The model class that describes the mapping at `path`, if any."""
+    model: Any = Plan
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+            return None
+        model = _unwrap(model.model_fields[part].annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """list[X] -> X, X | None -> X, so a path can walk down through containers."""
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple):
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+        return _unwrap(models[0] if models else members[0])
+    return annotation
+
+
+def _message(kind: str, error: Any, path: PathKey) -> str:
+    last = path[-1] if path else ""
+    text_name = _LANGUAGE_NAMES.get(str(last))
+    given = error.get("input")
+    if text_name and kind in ("missing", "string_too_short"):
+        return f"missing {text_name} text"
+    if kind == "missing":
+        return "missing required field"
+    if kind == "extra_forbidden":
+        model = _model_at(path[:-1])
+        known = sorted(model.model_fields) if model else []
+        close = difflib.get_close_matches(str(last), known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else (f"; expected one of: {', '.join(known)}" if known else "")
+        return f"unknown key '{last}'{hint}"
+    if kind == "model_type" or kind == "model_attributes_type":
+        model = _model_at(path)
+        if model is not None and set(model.model_fields) == {"en", "zh"}:
+            return f"expected English and Chinese text as {{en: ..., zh: ...}}, got {_describe(given)}"
+        return f"expected a mapping of fields, got {_describe(given)}"
+    if kind == "string_type":
+        return f"expected text, got {_describe(given)}"
+    if kind == "list_type":
+        return f"expected a list, got {_describe(given)}"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
+        return f"not a valid date: {given!r}; write it as YYYY-MM-DD"
+    if kind in ("datetime_from_date_parsing", "datetime_parsing", "datetime_type"):
+        return f"not a valid date and time: {given!r}; write it as 2018-05-07T10:00:00+08:00"
+    if kind == "timezone_aware":
+        return f"needs a time zone: {given!r}; write it as 2018-05-07T10:00:00+08:00"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"must be one of {expected}; got {given!r}"
+    if kind == "string_pattern_mismatch":
+        return f"{given!r} is not a valid id: use lowercase letters, digits and hyphens"
+    if kind == "too_short":
+        return "needs at least one entry"
+    message = str(error.get("msg", kind))
+    return message[0].lower() + message[1:]
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"a yes/no value ({str(value).lower()}); put quotes around text"
+    if isinstance(value, (int, float)):
+        return f"a number ({value}); put quotes around text"
+    if isinstance(value, str):
+        return f"text {value[:40]!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _cross_check(plan: Plan, folder: Path, source_map: SourceMap) -> list[Problem]:
+    """Checks between fields: unique ids, references, media inside the plan folder."""
+    problems: list[Problem] = []
+
+    def problem(path: PathKey, message: str) -> None:
+        problems.append(Problem(source_map.locate(path), message))
+
+    for collection in ("actions", "zones", "media"):
+        first: dict[str, int] = {}
+        for index, item in enumerate(getattr(plan, collection)):
+            if item.id in first:
+                problem((collection, index, "id"), f"duplicate id '{item.id}' (also {collection}[{first[item.id]}])")
+            first.setdefault(item.id, index)
+    zone_ids = [zone.id for zone in plan.zones]
+    for index, action in enumerate(plan.actions):
+        for place_index, place in enumerate(action.places):
+            if place not in zone_ids:
+                close = difflib.get_close_matches(place, zone_ids, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problem(("actions", index, "places", place_index), f"no zone with id '{place}'{hint}")
+    if plan.period.start > plan.period.end:
+        problem(("period", "end"), f"ends ({plan.period.end}) before it starts ({plan.period.start})")
+    images: list[tuple[PathKey, str]] = [(("media", i, "path"), m.path) for i, m in enumerate(plan.media)]
+    if plan.issuer.logo:
+        images.append((("issuer", "logo"), plan.issuer.logo))
+    for path, reference in images:
+        error = media.check_image(folder, reference)
+        if error:
+            problem(path, error)
+    return problems
+

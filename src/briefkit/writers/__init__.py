@@ -1,0 +1,1 @@
+"""Writers: semantic HTML -> PDF (WeasyPrint) and DOCX (python-docx)."""

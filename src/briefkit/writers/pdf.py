@@ -1,0 +1,133 @@
+"""Semantic HTML -> PDF through WeasyPrint, fetching only files we allow.
+
+The url_fetcher serves files inside the allowed folders (templates/ and the
+plan's own folder) and refuses everything else, so a template or content
+cannot make a build read /etc/passwd or call the network. WeasyPrint turns
+fetcher failures into log warnings; we collect those and fail the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..errors import BuildError
+from ..files import atomic_output
+
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+# WeasyPrint warns with this when HarfBuzz-Subset is missing and it falls back
+# to fontTools: every PDF then takes seconds longer (FIELD_NOTES.md).
+_SLOW_SUBSET_WARNING = "fonttools"
+
+
+@dataclass
+class PdfResult:
+    pages: int
+    layout_seconds: float
+    write_seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+class ConfinedFetcher(URLFetcher):
+    """Serves file: URLs inside `roots`; records and refuses everything else."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        super().__init__(allowed_protocols=["file"])
+        self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            return self._refuse(url, f"'{parts.scheme}:' URLs are never fetched")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            return self._refuse(url, "it is outside templates/ and the plan folder")
+        if not path.is_file():
+            return self._refuse(url, "no such file")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+    def _refuse(self, url: str, why: str) -> URLFetcherResponse:
+        shown = url if len(url) <= 120 else url[:117] + "..."
+        self.refused.append(f"refused to fetch {shown}: {why}")
+        raise PermissionError(why)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_warnings() -> Iterator[list[str]]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    previous, logger.propagate = logger.propagate, False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+_FONT_CONFIG: FontConfiguration | None = None
+
+
+def write_pdf(
+    html: str,
+    *,
+    base: Path,
+    roots: list[Path],
+    target: Path,
+    where: str,
+    variant: str | None = None,
+    strict: bool = False,
+) -> PdfResult:
+    """Lay out `html` (relative URLs resolve against `base`) and write `target` atomically."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        _FONT_CONFIG = FontConfiguration()  # reused: loading the CJK faces is the slow part
+    fetcher = ConfinedFetcher(roots)
+    with _weasyprint_warnings() as warnings:
+        started = time.perf_counter()
+        document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=fetcher).render(
+            font_config=_FONT_CONFIG
+        )
+        laid_out = time.perf_counter()
+        if fetcher.refused:
+            raise BuildError("\n".join(f"{where}: {message}" for message in fetcher.refused))
+        with atomic_output(target) as stream:
+            document.write_pdf(
+                stream,
+                pdf_variant=variant,
+                pdf_tags=True,
+                custom_metadata=True,
+                pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+            )
+            slow_subset = [w for w in warnings if _SLOW_SUBSET_WARNING in w.lower()]
+            if slow_subset:
+                raise BuildError(
+                    f"{where}: WeasyPrint fell back to fontTools to subset fonts (HarfBuzz-Subset is "
+                    "missing); install libharfbuzz-subset0 (make build does this)"
+                )
+            if strict and warnings:
+                raise BuildError("\n".join(f"{where}: WeasyPrint: {message}" for message in warnings))
+        written = time.perf_counter()
+    return PdfResult(len(document.pages), laid_out - started, written - laid_out, list(warnings))
