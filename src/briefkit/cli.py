@@ -182,8 +182,9 @@ def doctor_command(context: click.Context) -> None:
         from weasyprint.text.ffi import pango
 
         report("WeasyPrint", weasyprint.__version__)
-        report("Pango", pango.pango_version_string().decode())
-    except (ImportError, OSError) as error:
+        version = pango.pango_version()
+        report("Pango", f"{version // 10000}.{version // 100 % 100}.{version % 100}")
+    except (ImportError, OSError, AttributeError) as error:
         report("WeasyPrint/Pango", None)
         click.echo(f"        {error}", err=True)
     report("HarfBuzz-Subset", ctypes.util.find_library("harfbuzz-subset"))

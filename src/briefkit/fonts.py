@@ -57,7 +57,7 @@ def missing_families(families: list[str]) -> list[str]:
     return [family for family in families if not find_family(family)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _face_coverage(file: Path, index: int) -> frozenset[int]:
     with TTFont(str(file), fontNumber=index, lazy=True) as font:
         return frozenset(font.getBestCmap() or {})

@@ -70,7 +70,9 @@ def check_glyphs(loaded: LoadedPlan, renderer: Renderer) -> list[Problem]:
     return problems
 
 
-def build(project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+def build(
+    project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
+) -> BuildReport:
     """Build every requested output; one failing output does not stop the others."""
     renderer = Renderer(project.templates)
     loaded_plans = _load_all(project, plan_refs, renderer)

@@ -28,6 +28,7 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -94,7 +95,16 @@ def load_yaml(path: Path, display: str) -> LoadedFile:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise ContentError([_syntax_problem(exc, display)]) from None
+        raise ContentError([_syntax_problem(exc, text, display)]) from None
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts bytes, the pure-Python reader characters
+        before = text.encode()[: exc.position].decode(errors="ignore") if _Loader is not yaml.SafeLoader else text[
+            : exc.position
+        ]
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        message = f"control character U+{exc.character:04X} is not allowed in a plan file"
+        raise ContentError([Problem(Location(display, line, column), message)]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(Location(display, 1, 1), f"YAML error: {exc}")]) from None
     except RecursionError:
@@ -119,11 +129,14 @@ def _decode(raw: bytes, display: str) -> str:
         raise ContentError([Problem(Location(display, line, column), message)]) from None
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
     problem = (exc.problem or "").strip()
-    if "'\\t'" in problem or "\\t" in problem:
+    mark = exc.problem_mark or exc.context_mark
+    if "end of stream" in problem and exc.context_mark is not None:
+        mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    offending = text[mark.index] if mark is not None and mark.index < len(text) else ""
+    if offending == "\t" or "\\t" in problem:
         message = "tab character: YAML indents with spaces only"
     elif "unacceptable character" in problem or "special characters are not allowed" in problem:
         message = f"control character in file: {problem}"
@@ -153,12 +166,20 @@ class _Builder:
         self._nodes += 1
         if self._nodes > MAX_NODES:
             if self._nodes == MAX_NODES + 1:
-                self._error(path, node, f"more than {MAX_NODES} values after expanding aliases (an alias bomb?)", fatal=True)
+                # Aliases share their anchor's marks, so point at the top-level key being expanded.
+                top = path[:1]
+                line, column = self.source_map.keys.get(top, (node.start_mark.line + 1, node.start_mark.column + 1))
+                message = f"more than {MAX_NODES} values after expanding aliases (an alias bomb?)"
+                self.problems.append(Problem(Location(self.source_map.file, line, column, format_path(top)), message))
+                self.fatal = True
             return None
         if len(path) > MAX_DEPTH:
             self._error(path, node, f"nested more than {MAX_DEPTH} levels deep", fatal=True)
             return None
         self.source_map.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            self._error(path, node, f"unsupported YAML tag {node.tag}")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):

@@ -59,12 +59,17 @@ def load_plan(plan_file: Path) -> LoadedPlan:
     else:
         data = dict(loaded.data)
         data.pop("$schema", None)  # editors may write the schema link as a key
+        problems.extend(_cross_check(data, plan_file.parent, loaded.source_map))
         try:
             plan = Plan.model_validate(data)
         except ValidationError as exc:
-            problems.extend(_problems_from(exc, loaded.data, loaded.source_map))
-    if plan is not None:
-        problems.extend(_cross_check(plan, plan_file.parent, loaded.source_map))
+            reported = {problem.location.field for problem in problems}
+            # A value the reader already refused need not be reported again as the wrong type.
+            problems.extend(
+                problem
+                for problem in _problems_from(exc, loaded.data, loaded.source_map)
+                if problem.location.field not in reported
+            )
     if problems or plan is None:
         problems.sort(key=lambda p: (p.location.line, p.location.column))
         raise ContentError(problems)
@@ -73,8 +78,9 @@ def load_plan(plan_file: Path) -> LoadedPlan:
 
 def _problems_from(exc: ValidationError, data: Any, source_map: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
-    seen: set[PathKey] = set()
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    seen: set[PathKey] = set(_misspelt_fields(errors, data))
+    for error in errors:
         path = _data_path(error["loc"], data)
         if path in seen:
             continue  # a union reports once per member; one message is enough
@@ -84,6 +90,20 @@ def _problems_from(exc: ValidationError, data: Any, source_map: SourceMap) -> li
         location = source_map.locate(path, at_key=at_key)
         problems.append(Problem(location, _message(kind, error, path)))
     return problems
+
+
+def _misspelt_fields(errors: list[Any], data: Any) -> list[PathKey]:
+    """Required fields reported missing because they were misspelt: the unknown key says it all."""
+    misspelt = []
+    for error in errors:
+        if error["type"] != "extra_forbidden":
+            continue
+        path = _data_path(error["loc"], data)
+        model = _model_at(path[:-1])
+        if model is not None:
+            close = difflib.get_close_matches(str(path[-1]), list(model.model_fields), n=1)
+            misspelt.extend((*path[:-1], name) for name in close)
+    return misspelt
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> PathKey:
@@ -146,7 +166,12 @@ def _message(kind: str, error: Any, path: PathKey) -> str:
         model = _model_at(path[:-1])
         known = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(str(last), known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else (f"; expected one of: {', '.join(known)}" if known else "")
+        if close:
+            hint = f"; did you mean '{close[0]}'?"
+        elif 0 < len(known) <= 8:
+            hint = f"; expected one of: {', '.join(known)}"
+        else:
+            hint = " (schema/plan.schema.json lists the keys)"
         return f"unknown key '{last}'{hint}"
     if kind == "model_type" or kind == "model_attributes_type":
         model = _model_at(path)
@@ -190,34 +215,49 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _cross_check(plan: Plan, folder: Path, source_map: SourceMap) -> list[Problem]:
-    """Checks between fields: unique ids, references, media inside the plan folder."""
+def _cross_check(data: dict[str, Any], folder: Path, source_map: SourceMap) -> list[Problem]:
+    """Checks between fields (unique ids, references, media inside the plan folder).
+
+    They read the raw data, not the model, so they still run when some other
+    field is wrong: the user sees every problem in one run.
+    """
     problems: list[Problem] = []
 
     def problem(path: PathKey, message: str) -> None:
         problems.append(Problem(source_map.locate(path), message))
 
+    def entries(key: str) -> list[tuple[int, dict[str, Any]]]:
+        value = data.get(key)
+        return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
     for collection in ("actions", "zones", "media"):
         first: dict[str, int] = {}
-        for index, item in enumerate(getattr(plan, collection)):
-            if item.id in first:
-                problem((collection, index, "id"), f"duplicate id '{item.id}' (also {collection}[{first[item.id]}])")
-            first.setdefault(item.id, index)
-    zone_ids = [zone.id for zone in plan.zones]
-    for index, action in enumerate(plan.actions):
-        for place_index, place in enumerate(action.places):
-            if place not in zone_ids:
+        for index, item in entries(collection):
+            item_id = item.get("id")
+            if not isinstance(item_id, str):
+                continue
+            if item_id in first:
+                problem((collection, index, "id"), f"duplicate id '{item_id}' (also {collection}[{first[item_id]}])")
+            first.setdefault(item_id, index)
+    zone_ids = [str(zone.get("id")) for _, zone in entries("zones")]
+    for index, action in entries("actions"):
+        places = action.get("places")
+        for place_index, place in enumerate(places if isinstance(places, list) else []):
+            if isinstance(place, str) and place not in zone_ids:
                 close = difflib.get_close_matches(place, zone_ids, n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 problem(("actions", index, "places", place_index), f"no zone with id '{place}'{hint}")
-    if plan.period.start > plan.period.end:
-        problem(("period", "end"), f"ends ({plan.period.end}) before it starts ({plan.period.start})")
-    images: list[tuple[PathKey, str]] = [(("media", i, "path"), m.path) for i, m in enumerate(plan.media)]
-    if plan.issuer.logo:
-        images.append((("issuer", "logo"), plan.issuer.logo))
+    period = data.get("period")
+    if isinstance(period, dict) and all(isinstance(period.get(k), int) for k in ("start", "end")):
+        if period["start"] > period["end"]:
+            problem(("period", "end"), f"ends ({period['end']}) before it starts ({period['start']})")
+    images: list[tuple[PathKey, Any]] = [(("media", i, "path"), item.get("path")) for i, item in entries("media")]
+    issuer = data.get("issuer")
+    if isinstance(issuer, dict) and issuer.get("logo") is not None:
+        images.append((("issuer", "logo"), issuer.get("logo")))
     for path, reference in images:
-        error = media.check_image(folder, reference)
-        if error:
-            problem(path, error)
+        if isinstance(reference, str) and reference:
+            error = media.check_image(folder, reference)
+            if error:
+                problem(path, error)
     return problems
-

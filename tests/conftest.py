@@ -1,0 +1,33 @@
+"""Shared fixtures: the repository, the sample plan and small plans made on the fly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_PLAN = REPO / "content" / "shanghai-manufacturing" / "plan.yaml"
+MINIMAL_PLAN = (Path(__file__).parent / "cases" / "minimal-plan.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+    """Write a plan folder `plan/` under a temporary working directory; return plan.yaml.
+
+    Messages then read `plan/plan.yaml:LINE:COL: ...`, independent of where tests run.
+    """
+    monkeypatch.chdir(tmp_path)
+
+    def make(text: str | bytes = MINIMAL_PLAN, *, files: dict[str, bytes] | None = None) -> Path:
+        folder = tmp_path / "plan"
+        folder.mkdir(exist_ok=True)
+        plan_file = folder / "plan.yaml"
+        plan_file.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        for name, data in (files or {}).items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+        return plan_file
+
+    return make
