@@ -150,15 +150,17 @@ def _css_counter_content(label: str) -> Markup:
 
 
 def _template_position(exc: Exception, default: str) -> str:
-    """templates/x.html.j2:LINE for the innermost template frame of a Jinja error."""
-    traceback = exc.__traceback__
+    """templates/x.html.j2:LINE of the innermost template frame of a Jinja error.
+
+    Jinja rewrites tracebacks so that template frames carry the template's file
+    name and line; the last such frame is where the error happened.
+    """
     position = f"templates/{default}"
+    traceback = exc.__traceback__
     while traceback is not None:
-        frame = traceback.tb_frame
-        name = frame.f_globals.get("__jinja_template__")
-        if name is not None and name.filename:
-            line = name.get_corresponding_lineno(traceback.tb_lineno)
-            position = f"templates/{Path(name.filename).name}:{line}"
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            position = f"templates/{Path(filename).name}:{traceback.tb_lineno}"
         traceback = traceback.tb_next
     return position
 

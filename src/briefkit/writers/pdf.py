@@ -29,6 +29,7 @@ PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 # WeasyPrint warns with this when HarfBuzz-Subset is missing and it falls back
 # to fontTools: every PDF then takes seconds longer (FIELD_NOTES.md).
 _SLOW_SUBSET_WARNING = "fonttools"
+_PUBLISHED_METADATA = {"status", "embargo"}
 
 
 @dataclass
@@ -111,6 +112,11 @@ def write_pdf(
             font_config=_FONT_CONFIG
         )
         laid_out = time.perf_counter()
+        # Only these <meta> names are for readers of the PDF's properties; the
+        # rest (the page label) are instructions to the writers.
+        document.metadata.custom = {
+            key: value for key, value in document.metadata.custom.items() if key in _PUBLISHED_METADATA
+        }
         if fetcher.refused:
             raise BuildError("\n".join(f"{where}: {message}" for message in fetcher.refused))
         with atomic_output(target) as stream:

@@ -1,0 +1,338 @@
+"""python-docx elements -> the raw WordprocessingML python-docx has no API for.
+
+East Asian fonts and languages, settings fixes, fields, list numbering,
+hyperlinks, bookmarks, borders, shading and the draft watermark. Every raw
+element the DOCX writer makes is made here, in the order the schema demands:
+a child out of place is enough for Word to call the file corrupt.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+Element = Any  # an lxml element of python-docx's oxml classes
+
+# Schema order (ECMA-376 transitional) of the children this module inserts.
+PPR_ORDER = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+    "w:sectPr", "w:pPrChange",
+)
+RPR_ORDER = (
+    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike",
+    "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
+    "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+    "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+    "w:specVanish", "w:oMath",
+)
+TCPR_ORDER = ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap",
+              "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+TBLPR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+               "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+               "w:tblLayout", "w:tblCellMar", "w:tblLook")
+# Only what can follow w:updateFields in w:settings matters for inserting it.
+SETTINGS_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
+SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+Border = tuple[float, str] | None  # (width in points, RRGGBB); None draws no line
+
+
+def set_child(parent: Element, tag: str, order: tuple[str, ...], **attributes: str) -> Element:
+    """Replace or insert `parent`'s child `tag` at its schema position, with w: attributes."""
+    existing = parent.find(qn(tag))
+    if existing is not None:
+        parent.remove(existing)
+    child = OxmlElement(tag)
+    for name, value in attributes.items():
+        child.set(qn(f"w:{name}"), value)
+    later = {qn(name) for name in order[order.index(tag) + 1:]}
+    for index, sibling in enumerate(parent):
+        if sibling.tag in later:
+            parent.insert(index, child)
+            return child
+    parent.append(child)
+    return child
+
+
+def get_or_add(parent: Element, tag: str, order: tuple[str, ...]) -> Element:
+    found = parent.find(qn(tag))
+    return found if found is not None else set_child(parent, tag, order)
+
+
+# -- fonts and languages ---------------------------------------------------------------------------
+
+
+def set_fonts(rpr: Element, latin: str | None, east_asian: str | None, hint_east_asian: bool = False) -> None:
+    """Explicit faces replace theme fonts, which would otherwise win over them."""
+    old = rpr.find(qn("w:rFonts"))
+    keep = {} if old is None else {k: v for k, v in old.attrib.items() if "Theme" not in k and "hint" not in k}
+    fonts = set_child(rpr, "w:rFonts", RPR_ORDER)
+    fonts.attrib.update(keep)
+    if latin:
+        for name in ("ascii", "hAnsi", "cs"):
+            fonts.set(qn(f"w:{name}"), latin)
+    if east_asian:
+        fonts.set(qn("w:eastAsia"), east_asian)
+    if hint_east_asian:  # “” and ： are shared by both scripts: draw them in the CJK face
+        fonts.set(qn("w:hint"), "eastAsia")
+
+
+def set_language(rpr: Element, latin: str | None = None, east_asian: str | None = None) -> None:
+    lang = get_or_add(rpr, "w:lang", RPR_ORDER)
+    if latin:
+        lang.set(qn("w:val"), latin)
+    if east_asian:
+        lang.set(qn("w:eastAsia"), east_asian)
+
+
+def set_doc_defaults(styles: Element, latin: str | None, east_asian: str | None, language: str) -> None:
+    """Default fonts and zh-CN for East Asian text; Chinese line breaking and Latin/CJK spacing on."""
+    defaults = get_or_add(styles, "w:docDefaults", ("w:docDefaults", "w:latentStyles", "w:style"))
+    rpr = get_or_add(get_or_add(defaults, "w:rPrDefault", ("w:rPrDefault", "w:pPrDefault")), "w:rPr", ("w:rPr",))
+    if latin or east_asian:
+        set_fonts(rpr, latin, east_asian)
+    set_language(rpr, language, "zh-CN")
+    ppr = get_or_add(get_or_add(defaults, "w:pPrDefault", ("w:rPrDefault", "w:pPrDefault")), "w:pPr", ("w:pPr",))
+    for tag in ("w:kinsoku", "w:autoSpaceDE", "w:autoSpaceDN"):
+        set_child(ppr, tag, PPR_ORDER, val="1")
+
+
+def fix_settings(settings: Element, update_fields: bool) -> None:
+    """The default template's zoom lacks w:percent (schema-invalid) and its East Asian theme language is ja-JP."""
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is not None:
+        zoom.set(qn("w:percent"), "100")
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+    if update_fields and settings.find(qn("w:updateFields")) is None:
+        later = {qn(name) for name in SETTINGS_AFTER_UPDATE_FIELDS}
+        element = OxmlElement("w:updateFields")
+        element.set(qn("w:val"), "true")
+        position = next((i for i, child in enumerate(settings) if child.tag in later), len(settings))
+        settings.insert(position, element)
+
+
+# -- runs, fields, links, bookmarks ----------------------------------------------------------------
+
+
+def add_run(parent: Element) -> Element:
+    """A new empty w:r at the end of a paragraph or hyperlink."""
+    run = OxmlElement("w:r")
+    parent.append(run)
+    return run
+
+
+def begin_field(paragraph: Element, instruction: str) -> None:
+    """fldChar begin + instrText + fldChar separate: the result runs follow, then end_field."""
+    _field_char(paragraph, "begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    add_run(paragraph).append(text)
+    _field_char(paragraph, "separate")
+
+
+def end_field(paragraph: Element) -> None:
+    _field_char(paragraph, "end")
+
+
+def _field_char(paragraph: Element, kind: str) -> None:
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    add_run(paragraph).append(char)
+
+
+def add_hyperlink(paragraph: Element, relationship: str | None = None, anchor: str | None = None) -> Element:
+    link = OxmlElement("w:hyperlink")
+    if relationship:
+        link.set(qn("r:id"), relationship)
+    if anchor:
+        link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    paragraph.append(link)
+    return link
+
+
+def add_bookmark(paragraph: Element, number: int, name: str) -> None:
+    """A bookmark around the whole paragraph, for the TOC entries and internal links."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    ppr = paragraph.find(qn("w:pPr"))
+    paragraph.insert(0 if ppr is None else 1, start)
+    paragraph.append(end)
+
+
+def set_picture_description(inline: Element, text: str) -> None:
+    inline.docPr.set("descr", text)
+
+
+# -- numbering -------------------------------------------------------------------------------------
+
+BULLETS = ("•", "◦", "▪")
+
+
+def add_abstract_list(numbering: Element, ordered: bool, indent: int, font: str) -> int:
+    """A nine-level list definition (decimal or bullets); returns its abstractNumId."""
+    ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    number = max(ids, default=-1) + 1
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), str(number))
+    set_child(abstract, "w:multiLevelType", ("w:nsid", "w:multiLevelType", "w:lvl"), val="multilevel")
+    for level in range(9):
+        fmt, text = ("decimal", f"%{level + 1}.") if ordered else ("bullet", BULLETS[level % 3])
+        lvl = parse_xml(
+            f'<w:lvl {nsdecls("w")} w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{indent * (level + 1)}" w:hanging="{indent}"/></w:pPr>'
+            f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:hint="default"/></w:rPr>'
+            "</w:lvl>"
+        )
+        abstract.append(lvl)
+    later = numbering.find(qn("w:num"))
+    if later is not None:
+        later.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    return number
+
+
+def add_list_instance(numbering: Element, abstract: int, level: int, start: int) -> int:
+    """A w:num of its own, so this list counts from `start` whatever came before it."""
+    num = numbering.add_num(abstract)
+    num.add_lvlOverride(ilvl=level).add_startOverride(start)
+    return int(num.numId)
+
+
+def set_numbering(paragraph: Element, number: int, level: int) -> None:
+    num_pr = paragraph.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = number
+
+
+# -- tables, borders, shading ----------------------------------------------------------------------
+
+
+def _border_elements(parent: Element, sides: dict[str, Border]) -> None:
+    for side in SIDES:
+        if side not in sides:
+            continue
+        border = OxmlElement(f"w:{side}")
+        spec = sides[side]
+        if spec is None:
+            border.set(qn("w:val"), "nil")
+        else:
+            width, colour = spec
+            for name, value in (("val", "single"), ("sz", str(round(width * 8))), ("space", "0"), ("color", colour)):
+                border.set(qn(f"w:{name}"), value)
+        parent.append(border)
+
+
+def set_table_borders(table: Element, **sides: Border) -> None:
+    _border_elements(set_child(table.tblPr, "w:tblBorders", TBLPR_ORDER), sides)
+
+
+def set_cell_borders(cell: Element, **sides: Border) -> None:
+    _border_elements(set_child(cell.get_or_add_tcPr(), "w:tcBorders", TCPR_ORDER), sides)
+
+
+def set_cell_shading(cell: Element, fill: str) -> None:
+    set_child(cell.get_or_add_tcPr(), "w:shd", TCPR_ORDER, val="clear", color="auto", fill=fill)
+
+
+def set_cell_margins(table: Element, left: int, right: int, top: int = 0, bottom: int = 0) -> None:
+    """Default cell padding in twentieths of a point."""
+    margins = set_child(table.tblPr, "w:tblCellMar", TBLPR_ORDER)
+    for side, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(value))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+
+
+def set_row_flags(row: Element, header: bool = False) -> None:
+    """Rows never split across pages; a header row repeats on each page the table reaches."""
+    tr_pr = row.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def clear_cell(cell: Element) -> None:
+    """Drop the empty paragraph a new cell starts with; fill_cell_end puts one back if needed."""
+    for paragraph in cell.findall(qn("w:p")):
+        cell.remove(paragraph)
+
+
+def ends_without_paragraph(cell: Element) -> bool:
+    return len(cell) == 0 or cell[-1].tag != qn("w:p")
+
+
+def set_paragraph_border(ppr: Element, side: str, width: float, colour: str, space: int = 1) -> None:
+    borders = get_or_add(ppr, "w:pBdr", PPR_ORDER)
+    order = ("top", "left", "bottom", "right", "between", "bar")
+    set_child(borders, f"w:{side}", tuple(f"w:{name}" for name in order),
+              val="single", sz=str(round(width * 8)), space=str(space), color=colour)
+
+
+def set_paragraph_shading(ppr: Element, fill: str) -> None:
+    set_child(ppr, "w:shd", PPR_ORDER, val="clear", color="auto", fill=fill)
+
+
+def set_outline_level(ppr: Element, level: int) -> None:
+    """Level 9 means body text: keeps a heading-like style out of the navigation pane and the TOC."""
+    set_child(ppr, "w:outlineLvl", PPR_ORDER, val=str(level))
+
+
+# -- watermark -------------------------------------------------------------------------------------
+
+_TEXT_SHAPE_TYPE = """<v:shapetype {ns} id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"
+ path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/>
+<v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>
+<v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/>
+<v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>
+<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800"
+ o:connectangles="270,180,90,0"/><v:textpath on="t" fitshape="t"/>
+<v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>
+<o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>"""
+
+_TEXT_SHAPE = """<v:shape {ns} id="PowerPlusWaterMarkObject{number}" o:spid="_x0000_s{spid}" type="#_x0000_t136"
+ style="position:absolute;margin-left:0;margin-top:0;width:460pt;height:115pt;rotation:325;z-index:-251654144;
+mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;
+mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#{colour}" stroked="f">
+<v:fill opacity=".2"/><v:textpath style="font-family:&quot;{font}&quot;;font-size:1pt" string="{text}"/>
+</v:shape>"""
+
+
+def add_watermark(paragraph: Element, text: str, colour: str, font: str, number: int) -> None:
+    """Word's own diagonal text watermark (a VML text path behind the page), as Word writes it."""
+    ns = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+    picture = OxmlElement("w:pict")
+    picture.append(parse_xml(_TEXT_SHAPE_TYPE.format(ns=ns)))  # every header part needs its own copy
+    escaped = text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    picture.append(parse_xml(_TEXT_SHAPE.format(
+        ns=ns, number=number, spid=2048 + number, colour=colour, font=font, text=escaped)))
+    add_run(paragraph).append(picture)
+
+
+def rpr_of(owner: Element) -> Element:
+    """The w:rPr of a style or run, made if missing."""
+    return owner.get_or_add_rPr()
+
+
+def ppr_of(owner: Element) -> Element:
+    """The w:pPr of a style or paragraph, made if missing."""
+    return owner.get_or_add_pPr()

@@ -1,0 +1,190 @@
+"""PDF writer: the nine sample PDFs carry the right text, fonts, bookmarks, metadata and tags;
+fetching is confined; missing glyphs and draft/embargo marks behave."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefkit.errors import BuildError, ContentError
+from briefkit.pipeline import BuildOptions, build
+from briefkit.project import Project
+from briefkit.writers.pdf import ConfinedFetcher
+from conftest import REPO
+
+DOCUMENTS = ("press-brief", "stakeholder-report", "handout")
+EDITIONS = ("en", "zh", "bilingual")
+PAGES = {"press-brief": (2, 4), "stakeholder-report": (6, 20), "handout": (1, 2)}
+# Body phrases: names alone also appear in the bilingual glossary of every edition.
+ENGLISH = ["Shanghai launches 10 specific actions", "Chen Mingbo, director of the Shanghai Municipal"]
+CHINESE = ["上海推出10项专项行动", "主任陈鸣波介绍"]
+_HAN = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def flowing_text(path: Path) -> str:
+    """The PDF's text with line ends joined: a space between words, nothing between Han characters."""
+    text = re.sub(r"\s+", " ", pdf_text(path))
+    return re.sub(rf"(?<={_HAN}) (?={_HAN})", "", text)
+
+
+@pytest.fixture(scope="module")
+def sample_pdfs(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pdf")
+    report = build(Project(REPO), ("shanghai-manufacturing",), BuildOptions(formats=("pdf",), out=out))
+    assert not report.failures, report.failures
+    return out / "shanghai-manufacturing"
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Project:
+    """A throwaway project with the real templates and the sample plan, free to edit."""
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    return Project(tmp_path)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_text_pages_and_page_labels(sample_pdfs, document, edition):
+    path = sample_pdfs / f"{document}.{edition}.pdf"
+    text = flowing_text(path)
+    pages = len(PdfReader(path).pages)
+    low, high = PAGES[document]
+    assert low <= pages <= high
+    for phrase in ENGLISH:
+        assert (phrase in text) == (edition != "zh"), phrase
+    for phrase in CHINESE:
+        assert (phrase in text) == (edition != "en"), phrase
+    # The stakeholder report's cover page has no footer.
+    if edition != "zh":
+        assert f"Page 2 of {pages}" in text and f"Page {pages} of {pages}" in text
+    if edition != "en":
+        assert f"第2页共{pages}页" in text.replace(" ", "")  # pdftotext drops the spaces around digits
+    assert "DRAFT" not in text and "EMBARGOED" not in text and "禁发" not in text
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_font_is_embedded_and_subset(sample_pdfs, document, edition):
+    listing = subprocess.run(
+        ["pdffonts", str(sample_pdfs / f"{document}.{edition}.pdf")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert listing
+    for line in listing:
+        name, columns = line.split()[0], line.split()[-5:-2]
+        assert columns == ["yes", "yes", "yes"], f"{name}: embedded/subset/unicode = {columns}"
+        assert re.match(r"^[A-Z]{6}\+Noto-", name), name
+    names = " ".join(line.split()[0] for line in listing)
+    if edition != "en":
+        assert "CJK-SC" in names
+
+
+def test_bookmarks_metadata_and_tags(sample_pdfs):
+    reader = PdfReader(sample_pdfs / "stakeholder-report.en.pdf")
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[:3] == ["Shanghai launches 10 specific actions to build the Shanghai Manufacturing brand",
+                          "Background", "What Shanghai Manufacturing means"]
+    assert "Glossary" in titles
+    info = reader.metadata
+    assert info.title.startswith("Stakeholder report | Shanghai launches")
+    assert info.author == "Shanghai Municipal People's Government"
+    assert info.subject == "Stakeholder report"
+    assert "Shanghai Manufacturing" in info["/Keywords"]
+    assert "/pagelabel" not in info
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en"
+    assert bool(catalog["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in catalog
+    assert PdfReader(sample_pdfs / "handout.zh.pdf").trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+def test_table_of_contents_has_page_numbers(sample_pdfs):
+    text = pdf_text(sample_pdfs / "stakeholder-report.en.pdf")
+    assert re.search(r"Background \.{5,}\s*3\b", text), text[:2000]
+
+
+def test_draft_and_embargo_marks(project_copy):
+    plan_file = project_copy.content / "shanghai-manufacturing" / "plan.yaml"
+    _edit(plan_file, "status: final", "status: draft")
+    _edit(plan_file, "embargo: null", "embargo: 2018-05-07T10:00:00+08:00")
+    report = build(project_copy, ("shanghai-manufacturing",), BuildOptions(("press-brief",), ("en", "zh"), ("pdf",)))
+    assert not report.failures
+    out = project_copy.output / "shanghai-manufacturing"
+    en, zh = pdf_text(out / "press-brief.en.pdf"), pdf_text(out / "press-brief.zh.pdf")
+    assert "DRAFT 草稿" in en and "DRAFT 草稿" in zh
+    assert "EMBARGOED UNTIL 10:00 UTC+08:00, 7 May 2018" in en
+    assert "禁发至 2018年5月7日 10:00（UTC+08:00）" in zh
+    metadata = PdfReader(out / "press-brief.en.pdf").metadata
+    assert metadata["/embargo"] == "EMBARGOED UNTIL 10:00 UTC+08:00, 7 May 2018"
+    assert metadata["/status"] == "draft"
+
+
+def test_missing_glyph_is_a_located_content_error(project_copy):
+    plan_file = project_copy.content / "shanghai-manufacturing" / "plan.yaml"
+    _edit(plan_file, "zh: 名企培育", "zh: 名企培育😀")
+    with pytest.raises(ContentError) as caught:
+        build(project_copy, ("shanghai-manufacturing",), BuildOptions(formats=("pdf",)))
+    [problem] = caught.value.problems
+    assert re.fullmatch(
+        r"content/shanghai-manufacturing/plan\.yaml:\d+:\d+: actions\[1\]\.title\.zh: "
+        r"U\+1F600 '😀' has no glyph in the theme's fonts",
+        str(problem).replace(str(project_copy.root) + "/", ""),
+    ), str(problem)
+    assert not project_copy.output.exists()
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["file:///etc/passwd", "http://example.org/logo.png", "https://example.org/x.css", "../../../../etc/hostname"],
+)
+def test_templates_cannot_fetch_outside_files(project_copy, source):
+    _edit(project_copy.templates / "handout.html.j2", "{% block body %}", f'{{% block body %}}<img src="{source}">')
+    report = build(project_copy, ("shanghai-manufacturing",), BuildOptions(("handout",), ("en",), ("pdf",)))
+    [(name, error)] = report.failures
+    assert isinstance(error, BuildError)
+    assert str(error).startswith("templates/handout.html.j2 (shanghai-manufacturing handout.en): refused to fetch ")
+    assert not (project_copy.output / "shanghai-manufacturing" / "handout.en.pdf").exists()
+
+
+def test_fetcher_refuses_symlinks_leading_out(tmp_path):
+    inside = tmp_path / "plan"
+    inside.mkdir()
+    (tmp_path / "secret.png").write_bytes(b"secret")
+    (inside / "link.png").symlink_to(tmp_path / "secret.png")
+    (inside / "ok.png").write_bytes(b"fine")
+    fetcher = ConfinedFetcher([inside])
+    assert fetcher.fetch((inside / "ok.png").as_uri()).read() == b"fine"
+    with pytest.raises(PermissionError):
+        fetcher.fetch((inside / "link.png").as_uri())
+    assert fetcher.refused == [f"refused to fetch {(inside / 'link.png').as_uri()}: it is outside templates/ and the plan folder"]
+
+
+def test_strict_turns_weasyprint_warnings_into_failures(project_copy):
+    _edit(project_copy.templates / "style.css.j2", "body { margin: 0; }", "body { margin: 0; colour: red; }")
+    relaxed = build(project_copy, ("shanghai-manufacturing",), BuildOptions(("handout",), ("en",), ("pdf",)))
+    assert not relaxed.failures
+    strict = build(project_copy, ("shanghai-manufacturing",), BuildOptions(("handout",), ("en",), ("pdf",), strict=True))
+    [(_, error)] = strict.failures
+    assert "WeasyPrint: Ignored `colour: red`" in str(error)
+
+
+def test_pdf_a_variant_is_passed_through(project_copy):
+    report = build(project_copy, ("shanghai-manufacturing",),
+                   BuildOptions(("handout",), ("zh",), ("pdf",), pdf_variant="pdf/a-3b"))
+    assert not report.failures
+    xmp = PdfReader(project_copy.output / "shanghai-manufacturing" / "handout.zh.pdf").xmp_metadata
+    assert xmp is not None and b"pdfaid:part" in xmp.stream.get_data() or "pdfaid" in str(xmp.rdf_root.toxml())
