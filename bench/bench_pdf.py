@@ -1,0 +1,79 @@
+"""PDF benchmark: per document and edition, pages, render/layout/write seconds and seconds per page.
+
+Medians over --runs runs in one process (fonts stay loaded, as in a real
+build); the first, cold run is reported separately. Run from the repo root:
+
+    .venv/bin/python bench/bench_pdf.py [--runs 5] [--plan shanghai-manufacturing]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from briefkit.project import Project  # noqa: E402
+from briefkit.render import Renderer  # noqa: E402
+from briefkit.writers.pdf import write_pdf  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--plan", default="shanghai-manufacturing")
+    args = parser.parse_args()
+
+    from briefkit.validate import load_plan
+
+    project = Project(REPO)
+    started = time.perf_counter()
+    renderer = Renderer(project.templates)
+    loaded = load_plan(project.plan_files((args.plan,))[0])
+    setup = time.perf_counter() - started
+
+    rows = []
+    first_pdf: float | None = None
+    with tempfile.TemporaryDirectory() as out:
+        for document in renderer.catalogue.documents:
+            for edition in renderer.catalogue.languages:
+                renders, layouts, writes, pages = [], [], [], 0
+                for _ in range(args.runs):
+                    begun = time.perf_counter()
+                    rendered = renderer.render(loaded, document, edition)
+                    renders.append(time.perf_counter() - begun)
+                    result = write_pdf(
+                        rendered.html, base=loaded.folder, roots=[project.templates, loaded.folder],
+                        target=Path(out) / f"{document}.{edition}.pdf", where=document,
+                    )
+                    if first_pdf is None:
+                        first_pdf = renders[-1] + result.layout_seconds + result.write_seconds
+                    layouts.append(result.layout_seconds)
+                    writes.append(result.write_seconds)
+                    pages = result.pages
+                total = statistics.median(renders) + statistics.median(layouts) + statistics.median(writes)
+                rows.append((f"{document}.{edition}", pages, statistics.median(renders), statistics.median(layouts),
+                             statistics.median(writes), total / pages))
+
+    print(f"# PDF benchmark: {platform.node()} ({platform.machine()}, Python {platform.python_version()}), "
+          f"median of {args.runs} runs")
+    print(f"set-up (import excluded, templates + plan load): {setup:.3f} s; first PDF (cold fonts): {first_pdf:.2f} s")
+    print()
+    print("| document | pages | render s | layout s | write s | s/page |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, pages, render, layout, write, per_page in rows:
+        print(f"| {name} | {pages} | {render:.3f} | {layout:.3f} | {write:.3f} | {per_page:.3f} |")
+    all_pages = sum(row[1] for row in rows)
+    all_seconds = sum(row[2] + row[3] + row[4] for row in rows)
+    print(f"| **all nine** | {all_pages} | | | | {all_seconds / all_pages:.3f} |")
+    print(f"\ntotal for the nine PDFs (medians): {all_seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
