@@ -112,6 +112,11 @@ def test_bookmarks_metadata_and_tags(sample_pdfs):
     assert PdfReader(sample_pdfs / "handout.zh.pdf").trailer["/Root"]["/Lang"] == "zh-CN"
 
 
+def test_bilingual_numbered_rows_keep_counting(sample_pdfs):
+    text = pdf_text(sample_pdfs / "handout.bilingual.pdf")
+    assert "2. Cultivating globally famous companies" in text and "2. 名企培育" in text
+
+
 def test_table_of_contents_has_page_numbers(sample_pdfs):
     text = pdf_text(sample_pdfs / "stakeholder-report.en.pdf")
     assert re.search(r"Background \.{5,}\s*3\b", text), text[:2000]

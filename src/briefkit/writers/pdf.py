@@ -109,7 +109,8 @@ def write_pdf(
     with _weasyprint_warnings() as warnings:
         started = time.perf_counter()
         document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=fetcher).render(
-            font_config=_FONT_CONFIG
+            font_config=_FONT_CONFIG,
+            presentational_hints=True,  # honours <ol start>, which numbered bilingual rows need
         )
         laid_out = time.perf_counter()
         # Only these <meta> names are for readers of the PDF's properties; the
