@@ -7,10 +7,12 @@ stderr; listings and schemas to stdout.
 from __future__ import annotations
 
 import ctypes.util
+import hashlib
 import json
 import platform
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -19,7 +21,7 @@ from . import __version__
 from .catalogue import load_catalogue, load_theme
 from .errors import BriefkitError, ContentError
 from .model import plan_json_schema
-from .pipeline import FORMATS, BuildOptions, build, check_glyphs
+from .pipeline import FORMATS, BuildOptions, BuildReport, build, build_packs, check_glyphs
 from .project import Project
 from .render import EDITION_LANGUAGES, Renderer
 from .validate import load_plan
@@ -72,32 +74,51 @@ def build_command(context: click.Context, plans: tuple[str, ...], documents: tup
                   strict: bool, force: bool, pdf_variant: str | None) -> None:
     """Build documents for PLAN (an id under content/, a folder or a file); no PLAN: all plans."""
     project = _project(context)
-    options = BuildOptions(documents, editions, formats or _default_formats(), out, strict, pdf_variant)
+    options = BuildOptions(documents, editions, formats or ("pdf", "docx"), out, strict, pdf_variant, jobs, force)
     try:
         known = load_catalogue(project.templates).documents
         unknown = [d for d in documents if d not in known]
         if unknown:
             raise click.BadParameter(f"unknown document {unknown[0]!r}; known: {', '.join(known)}", param_hint="--doc")
-        report = build(project, plans, options, progress=lambda name: click.echo(f"built {name}", err=True))
+        report = build(project, plans, options, progress=_progress_printer())
     except BriefkitError as error:
         _fail(error)
         return
-    for output in report.outputs:
-        pages = "" if output.pages is None else f"{output.pages:>3} pp"
-        size = output.path.stat().st_size / 1024
-        click.echo(f"{_shown(output.path):<60} {pages:>6} {size:>8.0f} KiB {output.seconds:>6.2f} s")
+    _print_summary(report)
     for name, error in report.failures:
         click.echo(f"FAILED {name}:\n{error}", err=True)
     if report.failures:
+        click.echo(f"{len(report.failures)} of {len(report.outputs) + len(report.failures)} outputs failed.", err=True)
         sys.exit(EXIT_BUILD)
 
 
-def _default_formats() -> tuple[str, ...]:
-    try:
-        from .writers import docx  # noqa: F401
-    except ImportError:
-        return ("pdf",)
-    return ("pdf", "docx")
+def _progress_printer() -> Callable[[int, int, str], None]:
+    """A bar that redraws itself on a terminal; plain lines when stderr is a log (CI)."""
+    interactive = sys.stderr.isatty()
+
+    def show(done: int, total: int, name: str) -> None:
+        if interactive:
+            filled = int(30 * done / total)
+            click.echo(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {name[-40:]:<40}", err=True, nl=False)
+            if done == total:
+                click.echo("", err=True)
+        else:
+            click.echo(f"[{done}/{total}] {name}", err=True)
+
+    return show
+
+
+def _print_summary(report: BuildReport) -> None:
+    if not report.outputs:
+        return
+    click.echo(f"{'file':<58} {'pages':>5} {'size':>9} {'seconds':>8}")
+    for output in sorted(report.outputs, key=lambda o: str(o.path)):
+        pages = "" if output.pages is None else str(output.pages)
+        size = f"{output.path.stat().st_size / 1024:.0f} KiB" if output.path.exists() else "-"
+        seconds = "cached" if output.skipped else f"{output.seconds:.2f}"
+        click.echo(f"{_shown(output.path):<58} {pages:>5} {size:>9} {seconds:>8}")
+    built = len(report.built)
+    click.echo(f"{built} built, {len(report.outputs) - built} up to date, {len(report.failures)} failed")
 
 
 def _shown(path: Path) -> str:
@@ -105,6 +126,33 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+@cli.command("pack")
+@click.argument("plans", nargs=-1)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder; default: output/.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes; default: CPU count.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--force", is_flag=True, help="Rebuild outputs even when their inputs did not change.")
+@click.pass_context
+def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | None, jobs: int | None, strict: bool,
+                 force: bool) -> None:
+    """Build every document of PLAN in every language and format, then zip them with a manifest."""
+    project = _project(context)
+    options = BuildOptions(formats=("pdf", "docx", "html"), out=out, strict=strict, jobs=jobs, force=force)
+    try:
+        packs, report = build_packs(project, plans, options, progress=_progress_printer())
+    except BriefkitError as error:
+        _fail(error)
+        return
+    for name, error in report.failures:
+        click.echo(f"FAILED {name}:\n{error}", err=True)
+    if report.failures:
+        click.echo("No press pack written: some outputs failed.", err=True)
+        sys.exit(EXIT_BUILD)
+    for path in packs:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        click.echo(f"{_shown(path)}  {path.stat().st_size / 1024:.0f} KiB  sha256 {digest}")
 
 
 @cli.command("validate")

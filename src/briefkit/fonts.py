@@ -87,3 +87,16 @@ def uncovered(text: str, covered: frozenset[int]) -> list[str]:
 def describe(char: str) -> str:
     """U+20BB7 '𠮷'."""
     return f"U+{ord(char):04X} '{char}'"
+
+
+def stamp(families: tuple[str, ...]) -> str:
+    """Which font files the families resolve to, and their sizes: changes when fonts change."""
+    parts = []
+    for family in families:
+        for face in sorted(find_family(family), key=lambda f: (str(f.file), f.index)):
+            try:
+                size = face.file.stat().st_size
+            except OSError:
+                size = -1
+            parts.append(f"{family}|{face.style}|{face.file}|{face.index}|{size}")
+    return "\n".join(parts)

@@ -1,24 +1,36 @@
-"""The build: plans x documents x editions x formats -> files under output/.
+"""The build graph: plans x documents x editions x formats -> files under output/.
 
-This is the one module where the stages meet: load and validate a plan, render
-each document once per edition, hand the HTML to each writer.
+This is the one module where the stages meet. The parent process loads and
+validates each plan, renders each document once per edition (milliseconds),
+and keys every output by what it is made from. Only outputs whose key changed
+go to the worker processes, which keep WeasyPrint and the fonts loaded; one
+failing output is reported and the others still finish.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
+import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import lxml.html
+
+from . import media
+from .cache import BuildCache, digest, output_key
 from .errors import BriefkitError, ContentError, Problem
-from .fonts import coverage, describe, uncovered
+from .files import write_atomic
+from .fonts import coverage, describe, stamp, uncovered
 from .model import iter_texts
+from .pack import pack_path, write_pack
 from .project import Project
-from .render import Renderer
+from .provenance import source_commit, source_date
+from .render import RenderedDocument, Renderer
 from .validate import LoadedPlan, load_plan
-from .writers.pdf import write_pdf
 
 FORMATS = ("pdf", "docx", "html")
 
@@ -27,10 +39,12 @@ FORMATS = ("pdf", "docx", "html")
 class BuildOptions:
     documents: tuple[str, ...] = ()
     editions: tuple[str, ...] = ()
-    formats: tuple[str, ...] = ("pdf",)
+    formats: tuple[str, ...] = ("pdf", "docx")
     out: Path | None = None
     strict: bool = False
     pdf_variant: str | None = None
+    jobs: int | None = None  # worker processes; None: the CPU count, 1: in this process
+    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,7 @@ class Output:
     seconds: float
     layout_seconds: float = 0.0
     write_seconds: float = 0.0
+    skipped: bool = False
 
 
 @dataclass
@@ -52,14 +67,37 @@ class BuildReport:
     failures: list[tuple[str, BriefkitError]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def built(self) -> list[Output]:
+        return [output for output in self.outputs if not output.skipped]
 
-Progress = Callable[[str], None]
+
+@dataclass(frozen=True)
+class WriteTask:
+    """One output to write: everything a worker needs, nothing it must look up."""
+
+    rendered: RenderedDocument
+    plan: str
+    format: str
+    plan_folder: Path
+    templates: Path
+    target: Path
+    where: str
+    key: str
+    pdf_variant: str | None
+    strict: bool
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def theme_families(renderer: Renderer) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(renderer.theme.fonts.serif + renderer.theme.fonts.sans))
 
 
 def check_glyphs(loaded: LoadedPlan, renderer: Renderer) -> list[Problem]:
     """Every character of the plan's text must have a glyph in the theme's fonts."""
-    families = tuple(dict.fromkeys(renderer.theme.fonts.serif + renderer.theme.fonts.sans))
-    covered = coverage(families)
+    covered = coverage(theme_families(renderer))
     if not covered:
         return []  # no fonts at all: doctor reports that, with a clearer message
     problems = []
@@ -73,102 +111,208 @@ def check_glyphs(loaded: LoadedPlan, renderer: Renderer) -> list[Problem]:
 def build(
     project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
 ) -> BuildReport:
-    """Build every requested output; one failing output does not stop the others."""
+    """Build every requested output that is not already up to date."""
     renderer = Renderer(project.templates)
-    loaded_plans = _load_all(project, plan_refs, renderer)
     documents = options.documents or tuple(renderer.catalogue.documents)
     editions = options.editions or tuple(renderer.catalogue.languages)
+    fonts = stamp(theme_families(renderer))
+    plans, problems = load_plans(project, plan_refs)
     report = BuildReport()
-    for loaded in loaded_plans:
-        out_dir = (options.out or project.output) / loaded.plan.id
+    caches: dict[str, BuildCache] = {}
+    for loaded in plans:
+        cache = caches[loaded.plan.id] = BuildCache.load(_out_dir(project, options, loaded))
+        problems.extend(_checked_glyphs(loaded, renderer, cache, fonts))
+    if problems:
+        raise ContentError(problems)
+
+    tasks: list[WriteTask] = []
+    for loaded in plans:
+        cache = caches[loaded.plan.id]
+        built = source_date(loaded.folder, loaded.plan.date)
         for document in documents:
             for edition in editions:
-                name = f"{document}.{edition}"
-                try:
-                    report.outputs.extend(
-                        _build_one(project, renderer, loaded, document, edition, out_dir, options)
-                    )
-                except BriefkitError as error:
-                    report.failures.append((f"{loaded.plan.id}/{name}", error))
-                if progress:
-                    progress(f"{loaded.plan.id}/{name}")
+                rendered = renderer.render(loaded, document, edition, built)
+                tasks.extend(_stale_tasks(project, loaded, rendered, options, cache, fonts, report))
+    _run(tasks, options, report, caches, progress)
+    for cache in caches.values():
+        cache.save()
     return report
 
 
-def _load_all(project: Project, plan_refs: tuple[str, ...], renderer: Renderer) -> list[LoadedPlan]:
-    problems: list[Problem] = []
-    loaded_plans = []
+def build_packs(
+    project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
+) -> tuple[list[Path], BuildReport]:
+    """Build everything of each plan, then write its press-pack zip (only when nothing failed)."""
+    report = build(project, plan_refs, options, progress)
+    if report.failures:
+        return [], report
+    catalogue = Renderer(project.templates).catalogue
+    plans, _ = load_plans(project, plan_refs)
+    packs = []
+    for loaded in plans:
+        outputs = [output for output in report.outputs if output.plan == loaded.plan.id]
+        target = pack_path(_out_dir(project, options, loaded), loaded.plan.id)
+        built = source_date(loaded.folder, loaded.plan.date)
+        write_pack(loaded, outputs, catalogue, target, built, source_commit(loaded.folder))
+        packs.append(target)
+    return packs, report
+
+
+def load_plans(project: Project, plan_refs: tuple[str, ...]) -> tuple[list[LoadedPlan], list[Problem]]:
+    """Every requested plan that validates, and the problems of those that do not."""
+    plans, problems = [], []
     for plan_file in project.plan_files(plan_refs):
         try:
-            loaded = load_plan(plan_file)
+            plans.append(load_plan(plan_file))
         except ContentError as error:
             problems.extend(error.problems)
-            continue
-        glyph_problems = check_glyphs(loaded, renderer)
-        problems.extend(glyph_problems)
-        if not glyph_problems:
-            loaded_plans.append(loaded)
-    if problems:
-        raise ContentError(problems)
-    return loaded_plans
+    return plans, problems
 
 
-def _build_one(
+def _out_dir(project: Project, options: BuildOptions, loaded: LoadedPlan) -> Path:
+    return (options.out or project.output) / loaded.plan.id
+
+
+def _checked_glyphs(loaded: LoadedPlan, renderer: Renderer, cache: BuildCache, fonts: str) -> list[Problem]:
+    """The glyph check reads font cmaps (a fifth of a second); skip it when text and fonts are as last time."""
+    key = digest(fonts, *(f"{path}={text}" for path, text in iter_texts(loaded.plan)))
+    if cache.checks.get("glyphs") == key:
+        return []
+    problems = check_glyphs(loaded, renderer)
+    if not problems:
+        cache.checks["glyphs"] = key
+    return problems
+
+
+def _stale_tasks(
     project: Project,
-    renderer: Renderer,
     loaded: LoadedPlan,
-    document: str,
-    edition: str,
-    out_dir: Path,
+    rendered: RenderedDocument,
     options: BuildOptions,
-) -> list[Output]:
-    started = time.perf_counter()
-    rendered = renderer.render(loaded, document, edition)
-    render_seconds = time.perf_counter() - started
-    outputs = []
-    stem = f"{document}.{edition}"
-    where = f"templates/{rendered.template} ({loaded.plan.id} {stem})"
+    cache: BuildCache,
+    fonts: str,
+    report: BuildReport,
+) -> list[WriteTask]:
+    out_dir = cache.folder
+    stem = f"{rendered.document}.{rendered.edition}"
+    images = _images(rendered.html, loaded.folder)
+    tasks = []
     for fmt in options.formats:
         target = out_dir / f"{stem}.{fmt}"
-        begun = time.perf_counter()
-        if fmt == "html":
-            _write_html(rendered.html, loaded, target)
-            outputs.append(Output(target, loaded.plan.id, document, edition, fmt, None, render_seconds))
-        elif fmt == "pdf":
-            result = write_pdf(
-                rendered.html,
-                base=loaded.folder,
-                roots=[project.templates, loaded.folder],
-                target=target,
-                where=where,
-                variant=options.pdf_variant,
-                strict=options.strict,
+        settings = f"variant={options.pdf_variant};strict={options.strict}" if fmt == "pdf" else ""
+        key = output_key(rendered.html, fmt, settings, images, fonts if fmt != "html" else "")
+        if not options.force and cache.is_fresh(target, key):
+            pages = cache.entries[target.name].get("pages")
+            report.outputs.append(
+                Output(target, loaded.plan.id, rendered.document, rendered.edition, fmt,
+                       int(pages) if pages else None, 0.0, skipped=True)
             )
-            seconds = time.perf_counter() - begun + render_seconds
-            outputs.append(
-                Output(target, loaded.plan.id, document, edition, fmt, result.pages, seconds,
-                       result.layout_seconds, result.write_seconds)
-            )
-        elif fmt == "docx":
-            from .writers.docx import write_docx
-
-            pages = write_docx(rendered, base=loaded.folder, templates=project.templates, target=target, where=where)
-            outputs.append(Output(target, loaded.plan.id, document, edition, fmt, pages,
-                                  time.perf_counter() - begun + render_seconds))
-    return outputs
+            continue
+        where = f"templates/{rendered.template} ({loaded.plan.id} {stem})"
+        tasks.append(WriteTask(rendered, loaded.plan.id, fmt, loaded.folder, project.templates, target, where, key,
+                               options.pdf_variant, options.strict))
+    return tasks
 
 
-def _write_html(html: str, loaded: LoadedPlan, target: Path) -> None:
-    """The HTML beside a copy of the media it names, so it opens in a browser as is."""
-    from .files import write_atomic
+def _images(html: str, plan_folder: Path) -> list[Path]:
+    """The plan's image files a document names (their bytes are part of its key)."""
+    found = []
+    for source in lxml.html.document_fromstring(html).xpath("//img/@src"):
+        try:
+            path = media.resolve_inside(plan_folder, str(source))
+        except ValueError:
+            continue  # the writer reports it, located
+        found.append(path)
+        if path.suffix.lower() == ".svg" and media.svg_twin(path).is_file():
+            found.append(media.svg_twin(path))
+    return found
 
+
+def _run(
+    tasks: list[WriteTask],
+    options: BuildOptions,
+    report: BuildReport,
+    caches: dict[str, BuildCache],
+    progress: Progress | None,
+) -> None:
+    # Longest first, so that two workers finish together rather than one waiting on the report.
+    tasks = sorted(tasks, key=lambda task: (task.format != "pdf", -len(task.rendered.html)))
+    workers = min(options.jobs or os.cpu_count() or 1, max(1, sum(task.format == "pdf" for task in tasks)))
+    done = 0
+
+    def finish(task: WriteTask, result: Output | BriefkitError) -> None:
+        nonlocal done
+        done += 1
+        cache = caches[task.plan]
+        if isinstance(result, BriefkitError):
+            report.failures.append((f"{task.plan}/{task.target.name}", result))
+            cache.forget(task.target)
+        else:
+            report.outputs.append(result)
+            cache.record(task.target, task.key)
+            if result.pages is not None:
+                cache.entries[task.target.name]["pages"] = str(result.pages)
+        if progress:
+            progress(done, len(tasks), f"{task.plan}/{task.target.name}")
+
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            finish(task, write_output(task))
+        return
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
+        futures = {pool.submit(write_output, task): task for task in tasks}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                task = futures[future]
+                try:
+                    finish(task, future.result())
+                except concurrent.futures.process.BrokenProcessPool:
+                    finish(task, BriefkitError(f"{task.where}: the worker process died (killed or out of memory)"))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _warm_up() -> None:
+    """Worker start: load WeasyPrint once, not once per document."""
+    from .writers import pdf  # noqa: F401
+
+
+def write_output(task: WriteTask) -> Output | BriefkitError:
+    """Write one output; errors come back as values so a worker never dies of them."""
+    begun = time.perf_counter()
+    rendered = task.rendered
+    try:
+        if task.format == "html":
+            _write_html(rendered.html, task.plan_folder, task.target)
+            return Output(task.target, task.plan, rendered.document, rendered.edition, "html", None,
+                          time.perf_counter() - begun)
+        if task.format == "pdf":
+            from .writers.pdf import write_pdf
+
+            result = write_pdf(rendered.html, base=task.plan_folder, roots=[task.templates, task.plan_folder],
+                               target=task.target, where=task.where, variant=task.pdf_variant, strict=task.strict)
+            return Output(task.target, task.plan, rendered.document, rendered.edition, "pdf", result.pages,
+                          time.perf_counter() - begun, result.layout_seconds, result.write_seconds)
+        from .writers.docx import write_docx
+
+        pages = write_docx(rendered, base=task.plan_folder, templates=task.templates, target=task.target,
+                           where=task.where)
+        return Output(task.target, task.plan, rendered.document, rendered.edition, "docx", pages,
+                      time.perf_counter() - begun)
+    except BriefkitError as error:
+        return error
+    except Exception as error:  # noqa: BLE001  a writer bug must not take the other outputs down
+        return BriefkitError(f"{task.where}: internal error in the {task.format} writer: "
+                             f"{type(error).__name__}: {error}")
+
+
+def _write_html(html: str, plan_folder: Path, target: Path) -> None:
+    """The HTML beside a copy of the images it names, so it opens in a browser as is."""
     write_atomic(target, html.encode("utf-8"))
-    media_paths = [item.path for item in loaded.plan.media]
-    if loaded.plan.issuer.logo:
-        media_paths.append(loaded.plan.issuer.logo)
-    for relative in media_paths:
-        source = loaded.folder / relative
-        destination = target.parent / relative
+    for path in _images(html, plan_folder):
+        destination = target.parent / path.relative_to(plan_folder.resolve())
         destination.parent.mkdir(parents=True, exist_ok=True)
-        if not destination.exists() or destination.stat().st_mtime < source.stat().st_mtime:
-            shutil.copyfile(source, destination)
+        shutil.copyfile(path, destination)
+

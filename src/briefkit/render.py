@@ -8,6 +8,7 @@ templates/_macros.html.j2 turn each text into the right shape per edition.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +65,10 @@ class Renderer:
             number=format_number,
         )
 
-    def render(self, loaded: LoadedPlan, document: str, edition: str) -> RenderedDocument:
+    def render(
+        self, loaded: LoadedPlan, document: str, edition: str, built: dt.datetime | None = None
+    ) -> RenderedDocument:
+        """`built` is the build date outputs carry as their modification date (SOURCE_DATE_EPOCH)."""
         spec = self.catalogue.documents.get(document)
         if spec is None:
             raise UsageError(f"unknown document '{document}'; known: {', '.join(self.catalogue.documents)}")
@@ -85,6 +89,7 @@ class Renderer:
             "title": title,
             "label": self._labeller(plan),
             "css": Markup(self._css(languages)),
+            "modified": (built.strftime("%Y-%m-%dT%H:%M:%SZ") if built else plan.date.isoformat()),
         }
         try:
             html = self.environment.get_template(spec.template).render(context)
