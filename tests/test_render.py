@@ -29,7 +29,7 @@ VOCABULARY = {
     "table": {"data", "parallel", "targets", "timeline", "glossary"},
     "thead": {""}, "tbody": {""}, "tr": {""}, "th": {""}, "td": {""},
     "figure": {""}, "figcaption": {""}, "img": {"", "logo"}, "blockquote": {"quote"},
-    "span": {"", "sep", "illustrative", "status", "caption", "credit", "value", "label"},
+    "span": {"", "sep", "illustrative", "status", "caption", "credit", "value", "label", "gap-before", "gap-after", "nobr"},
     "strong": {""}, "em": {""}, "a": {""}, "br": {""},
 }
 

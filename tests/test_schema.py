@@ -7,15 +7,22 @@ import json
 import jsonschema
 import yaml
 
-from briefkit.model import plan_json_schema
+from briefkit.model import Glossary, plan_json_schema
 from conftest import REPO, SAMPLE_PLAN
 
 SCHEMA_FILE = REPO / "schema" / "plan.schema.json"
 
 
-def test_schema_file_matches_the_model():
+def test_schema_files_match_the_model():
     on_disk = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert on_disk == plan_json_schema(), "run: .venv/bin/python build.py schema > schema/plan.schema.json"
+    glossary = json.loads((REPO / "schema" / "glossary.schema.json").read_text(encoding="utf-8"))
+    assert glossary == plan_json_schema(Glossary), "run: build.py schema --glossary > schema/glossary.schema.json"
+
+
+def test_sample_glossary_validates_against_its_schema():
+    data = yaml.safe_load((SAMPLE_PLAN.parent / "glossary.yaml").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads((REPO / "schema" / "glossary.schema.json").read_text(encoding="utf-8")))
 
 
 def test_sample_plan_points_editors_at_the_schema():

@@ -42,6 +42,8 @@ class Colours(_Strict):
 class Fonts(_Strict):
     serif: list[str]
     sans: list[str]
+    serif_hant: list[str]
+    sans_hant: list[str]
     required: list[str]
 
 

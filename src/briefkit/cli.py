@@ -19,10 +19,11 @@ import click
 
 from . import __version__
 from .catalogue import load_catalogue, load_theme
-from .errors import BriefkitError, ContentError
-from .model import plan_json_schema
+from .errors import BriefkitError, ContentError, Problem
+from .model import Glossary, plan_json_schema
 from .pipeline import FORMATS, BuildOptions, BuildReport, build, build_packs, check_glyphs
 from .project import Project
+from .quality import check_quality, completeness, fix_punctuation
 from .render import EDITION_LANGUAGES, Renderer
 from .validate import load_plan
 
@@ -33,8 +34,13 @@ def _project(context: click.Context) -> Project:
     return context.obj
 
 
-def _fail(error: BriefkitError) -> None:
-    click.echo(str(error), err=True)
+def _fail(error: BriefkitError, echo: bool = True) -> None:
+    if echo or not isinstance(error, ContentError):
+        click.echo(str(error), err=True)
+    else:  # warnings were shown as they were found; show only the errors that are not among them
+        for problem in error.problems:
+            if problem.severity == "error":
+                click.echo(str(problem), err=True)
     if isinstance(error, ContentError):
         count = len(error.problems)
         click.echo(f"Aborted with {count} content error{'s' if count != 1 else ''}.", err=True)
@@ -85,6 +91,8 @@ def build_command(context: click.Context, plans: tuple[str, ...], documents: tup
         _fail(error)
         return
     _print_summary(report)
+    for warning in report.warnings:
+        click.echo(warning if "warning: " in warning else f"warning: {warning}", err=True)
     for name, error in report.failures:
         click.echo(f"FAILED {name}:\n{error}", err=True)
     if report.failures:
@@ -157,28 +165,42 @@ def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | Non
 
 @cli.command("validate")
 @click.argument("plans", nargs=-1)
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True, help="Treat warnings (number parity, glossary, punctuation) as errors.")
+@click.option("--fix", is_flag=True, help="Rewrite ASCII punctuation in Chinese text to full-width, in place.")
 @click.pass_context
-def validate_command(context: click.Context, plans: tuple[str, ...], strict: bool) -> None:
+def validate_command(context: click.Context, plans: tuple[str, ...], strict: bool, fix: bool) -> None:
     """Check PLAN files and report every problem, located as file:line:col: field: message."""
     project = _project(context)
-    problems = []
+    problems: list[Problem] = []
     try:
         renderer = Renderer(project.templates)
         for plan_file in project.plan_files(plans):
             try:
                 loaded = load_plan(plan_file)
+                if fix:
+                    fixed = fix_punctuation(loaded)
+                    if fixed:
+                        click.echo(f"{_shown(plan_file)}: fixed punctuation in {fixed} Chinese text(s)", err=True)
+                        loaded = load_plan(plan_file)
             except ContentError as error:
                 problems.extend(error.problems)
                 continue
-            problems.extend(check_glyphs(loaded, renderer))
-            if not problems:
-                click.echo(f"{_shown(plan_file)}: ok ({loaded.plan.id}, {len(loaded.plan.actions)} actions)")
+            glyphs = check_glyphs(loaded, renderer)
+            findings = check_quality(loaded)
+            problems.extend(glyphs)
+            for finding in findings:
+                click.echo(str(finding), err=True)
+            if strict:
+                problems.extend(findings)
+            warned = f", {len(findings)} warning{'s' if len(findings) != 1 else ''}" if findings else ""
+            if not glyphs:
+                click.echo(f"{_shown(plan_file)}: {'ok' if not findings else 'checked'} ({loaded.plan.id}, "
+                           f"{len(loaded.plan.actions)} actions; {completeness(loaded)}{warned})")
     except BriefkitError as error:
         _fail(error)
         return
     if problems:
-        _fail(ContentError(problems))
+        _fail(ContentError(problems), echo=not strict)
 
 
 @cli.command("list")
@@ -204,9 +226,10 @@ def list_command(context: click.Context) -> None:
 
 
 @cli.command("schema")
-def schema_command() -> None:
+@click.option("--glossary", is_flag=True, help="The schema of glossary.yaml instead of plan.yaml.")
+def schema_command(glossary: bool) -> None:
     """Print the JSON Schema of plan files (for editor completion)."""
-    click.echo(json.dumps(plan_json_schema(), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(plan_json_schema(Glossary if glossary else None), indent=2, ensure_ascii=False))
 
 
 @cli.command("doctor")

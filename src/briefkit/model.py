@@ -141,9 +141,20 @@ class Contact(_Strict):
 
 
 class GlossaryTerm(_Strict):
+    """One term and its single Chinese rendering; `zh-Hant` overrides the machine conversion."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     en: NonEmpty
     zh: NonEmpty
+    zh_hant: NonEmpty | None = Field(None, alias="zh-Hant", description="Traditional Chinese rendering")
     note: Bilingual | None = None
+
+
+class Glossary(_Strict):
+    """glossary.yaml beside plan.yaml."""
+
+    terms: list[GlossaryTerm] = Field(min_length=1)
 
 
 class Plan(_Strict):
@@ -170,7 +181,9 @@ class Plan(_Strict):
     timeline: list[Milestone] = Field(default_factory=list)
     media: list[Media] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
-    glossary: list[GlossaryTerm] = Field(default_factory=list)
+    glossary: list[GlossaryTerm] = Field(
+        default_factory=list, description="Usually kept in glossary.yaml beside the plan instead"
+    )
 
     def actions_in(self, group: str) -> list[Action]:
         return [action for action in self.actions if action.group == group]
@@ -179,13 +192,12 @@ class Plan(_Strict):
         return next(zone for zone in self.zones if zone.id == zone_id)
 
 
-def plan_json_schema() -> dict[str, object]:
-    """The JSON Schema editors use for completion; kept in step by a test."""
-    schema = Plan.model_json_schema()
+def plan_json_schema(model: type[BaseModel] | None = None) -> dict[str, object]:
+    """The JSON Schema editors use for completion (of the plan, or of the glossary); kept in step by a test."""
+    model = model or Plan
+    schema = model.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "briefkit plan"
-    # The `$schema` comment line is not data, but some editors pass a top-level
-    # "$schema" key through; allow nothing else extra.
+    schema["title"] = "briefkit plan" if model is Plan else f"briefkit {model.__name__.lower()}"
     return schema
 
 

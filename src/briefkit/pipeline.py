@@ -29,6 +29,7 @@ from .model import iter_texts
 from .pack import pack_path, write_pack
 from .project import Project
 from .provenance import source_commit, source_date
+from .quality import check_quality
 from .render import RenderedDocument, Renderer
 from .validate import LoadedPlan, load_plan
 
@@ -59,6 +60,7 @@ class Output:
     layout_seconds: float = 0.0
     write_seconds: float = 0.0
     skipped: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -122,6 +124,11 @@ def build(
     for loaded in plans:
         cache = caches[loaded.plan.id] = BuildCache.load(_out_dir(project, options, loaded))
         problems.extend(_checked_glyphs(loaded, renderer, cache, fonts))
+        findings = check_quality(loaded)
+        if options.strict:
+            problems.extend(findings)
+        else:
+            report.warnings.extend(str(finding) for finding in findings)
     if problems:
         raise ContentError(problems)
 
@@ -249,6 +256,7 @@ def _run(
             cache.forget(task.target)
         else:
             report.outputs.append(result)
+            report.warnings.extend(result.warnings)
             cache.record(task.target, task.key)
             if result.pages is not None:
                 cache.entries[task.target.name]["pages"] = str(result.pages)
@@ -294,7 +302,8 @@ def write_output(task: WriteTask) -> Output | BriefkitError:
             result = write_pdf(rendered.html, base=task.plan_folder, roots=[task.templates, task.plan_folder],
                                target=task.target, where=task.where, variant=task.pdf_variant, strict=task.strict)
             return Output(task.target, task.plan, rendered.document, rendered.edition, "pdf", result.pages,
-                          time.perf_counter() - begun, result.layout_seconds, result.write_seconds)
+                          time.perf_counter() - begun, result.layout_seconds, result.write_seconds,
+                          warnings=tuple(f"{task.where}: {warning}" for warning in result.warnings))
         from .writers.docx import write_docx
 
         pages = write_docx(rendered, base=task.plan_folder, templates=task.templates, target=task.target,

@@ -17,17 +17,19 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .catalogue import Catalogue, Theme, load_catalogue, load_theme
+from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_theme
 from .errors import TemplateError, UsageError
 from .model import Bilingual
 from .source import load_yaml
 from .text import format_date, format_datetime, format_month, format_number, inline_markdown
+from .traditional import convert_text, to_traditional
 from .validate import LoadedPlan
 
 # HTML language tags per edition language; Pango picks the Simplified Chinese
 # shapes of the CJK faces from "zh-CN".
 LANGUAGE_TAGS = {"en": "en", "zh": "zh-CN"}
-EDITION_LANGUAGES = {"en": ("en",), "zh": ("zh",), "bilingual": ("en", "zh")}
+# zh-Hant is rendered as zh and then converted (traditional.py): a machine conversion, and marked so.
+EDITION_LANGUAGES = {"en": ("en",), "zh": ("zh",), "bilingual": ("en", "zh"), "zh-Hant": ("zh",)}
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,17 @@ class Renderer:
             raise UsageError(f"unknown document '{document}'; known: {', '.join(self.catalogue.documents)}")
         if edition not in EDITION_LANGUAGES:
             raise UsageError(f"unknown language '{edition}'; known: {', '.join(EDITION_LANGUAGES)}")
+        if edition == "zh-Hant":
+            simplified = self._render(loaded, document, spec, "zh", built, traditional=True)
+            glossary = loaded.plan.glossary
+            return RenderedDocument(document, edition, spec.template, to_traditional(simplified.html, glossary),
+                                    convert_text(simplified.title, glossary))
+        return self._render(loaded, document, spec, edition, built)
+
+    def _render(
+        self, loaded: LoadedPlan, document: str, spec: DocumentSpec, edition: str, built: dt.datetime | None,
+        traditional: bool = False,
+    ) -> RenderedDocument:
         languages = EDITION_LANGUAGES[edition]
         plan = loaded.plan
         title = " · ".join(f"{spec.title[lang]} | {plan.headline[lang]}" for lang in languages)
@@ -88,7 +101,7 @@ class Renderer:
             "theme": self.theme,
             "title": title,
             "label": self._labeller(plan),
-            "css": Markup(self._css(languages)),
+            "css": Markup(self._css(languages, traditional)),
             "modified": (built.strftime("%Y-%m-%dT%H:%M:%SZ") if built else plan.date.isoformat()),
         }
         try:
@@ -119,10 +132,10 @@ class Renderer:
 
         return label
 
-    def _css(self, languages: tuple[str, ...]) -> str:
+    def _css(self, languages: tuple[str, ...], traditional: bool = False) -> str:
         page_label = " · ".join(self.labels["page_of"][lang] for lang in languages)
         template = self.environment.get_template("style.css.j2")
-        return template.render(theme=self.theme, page_label=_css_counter_content(page_label))
+        return template.render(theme=self.theme, page_label=_css_counter_content(page_label), traditional=traditional)
 
 
 class _Fills(dict[str, str]):

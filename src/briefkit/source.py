@@ -54,6 +54,8 @@ class SourceMap:
     file: str
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    # Character offsets [start, end) of each scalar in the decoded text, for in-place fixes.
+    spans: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
     def locate(self, path: PathKey, *, at_key: bool = False) -> Location:
         """The location of `path`, or of its nearest ancestor that exists."""
@@ -207,6 +209,7 @@ class _Builder:
         if node.tag not in _PLAIN_TAGS:
             self._error(path, node, f"unsupported YAML tag {node.tag}")
             return None
+        self.source_map.spans.setdefault(path, (node.start_mark.index, node.end_mark.index))
         if node.tag == _TIMESTAMP:
             return node.value  # pydantic parses dates and keeps the time zone
         value = self._scalars.construct_object(node)

@@ -20,12 +20,53 @@ _MONTHS = (
 
 
 def inline_markdown(text: str) -> Markup:
-    """Escape `text`, then turn the Markdown subset into <strong>, <em> and <a>."""
+    """Escape `text`, then turn the Markdown subset into <strong>, <em> and <a>; space Chinese."""
     html = str(escape(text))
     html = _LINK.sub(lambda m: f'<a href="{m.group(2)}">{m.group(1)}</a>', html)
     html = _BOLD.sub(r"<strong>\1</strong>", html)
     html = _ITALIC.sub(r"<em>\1</em>", html)
-    return Markup(html)
+    return Markup(space_chinese(html) if _HAN_CHAR.search(html) else html)
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_TAG = re.compile(r"(<[^>]*>)")
+# A run of Latin letters or digits (with the marks that join them: 2,000  3.5%  IC-Park).
+_LATIN_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.,%+/&;#-]*[A-Za-z0-9%])?")
+_UNBREAKABLE = re.compile("(——+|……+)")
+
+
+def space_chinese(html: str) -> str:
+    """Mark where Chinese meets Latin letters or digits, and keep —— and …… whole.
+
+    WeasyPrint has no text-autospace, so each Latin run next to a Han character
+    gets a span whose CSS margin makes the quarter-em gap: no character is
+    inserted, so copying and searching the PDF stay clean. Dashes and ellipses
+    get a no-wrap span so they never split across lines.
+    """
+    parts = _TAG.split(html)
+    texts = [i for i, part in enumerate(parts) if part and not part.startswith("<")]
+    for position, index in enumerate(texts):
+        before = parts[texts[position - 1]][-1:] if position else ""
+        after = parts[texts[position + 1]][:1] if position + 1 < len(texts) else ""
+        parts[index] = _space_segment(parts[index], before, after)
+    return "".join(parts)
+
+
+def _space_segment(text: str, before: str, after: str) -> str:
+    padded = before + text + after
+
+    def wrap(match: re.Match[str]) -> str:
+        start, end = match.start() + len(before), match.end() + len(before)
+        sides = []
+        if _HAN_CHAR.match(padded[start - 1 : start] or " "):
+            sides.append("gap-before")
+        if _HAN_CHAR.match(padded[end : end + 1] or " "):
+            sides.append("gap-after")
+        return f'<span class="{" ".join(sides)}">{match.group()}</span>' if sides else match.group()
+
+    text = _LATIN_RUN.sub(wrap, text)
+    return _UNBREAKABLE.sub(r'<span class="nobr">\1</span>', text)
 
 
 def plain_text(text: str) -> str:

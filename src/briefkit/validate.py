@@ -17,12 +17,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import media
-from .errors import ContentError, Problem
-from .model import Plan
+from .errors import ContentError, Location, Problem
+from .model import Glossary, GlossaryTerm, Plan
 from .source import PathKey, SourceMap, load_yaml
 
 PLAN_FILE = "plan.yaml"
-_LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese"}
+GLOSSARY_FILE = "glossary.yaml"
+_LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese", "zh-Hant": "Traditional Chinese"}
 
 
 @dataclass
@@ -32,11 +33,18 @@ class LoadedPlan:
     plan: Plan
     folder: Path
     source_map: SourceMap
+    glossary_map: SourceMap | None = None
     warnings: list[Problem] = field(default_factory=list)
 
     @property
     def plan_file(self) -> Path:
         return self.folder / PLAN_FILE
+
+    def locate(self, path: PathKey) -> Location:
+        """Where a field of the plan was written; glossary terms may live in glossary.yaml."""
+        if path[:1] == ("glossary",) and self.glossary_map is not None:
+            return self.glossary_map.locate(("terms", *path[1:]))
+        return self.source_map.locate(path)
 
 
 def display_path(path: Path) -> str:
@@ -70,49 +78,79 @@ def load_plan(plan_file: Path) -> LoadedPlan:
                 for problem in _problems_from(exc, loaded.data, loaded.source_map)
                 if problem.location.field not in reported
             )
+    glossary_map = None
+    glossary_file = plan_file.parent / GLOSSARY_FILE
+    if glossary_file.is_file():
+        try:
+            terms, glossary_map = _load_glossary(glossary_file)
+        except ContentError as error:
+            problems.extend(error.problems)
+        else:
+            if plan is not None and plan.glossary:
+                message = f"the glossary is given here and in {GLOSSARY_FILE}; keep one"
+                problems.append(Problem(loaded.source_map.locate(("glossary",), at_key=True), message))
+            elif plan is not None:
+                plan = plan.model_copy(update={"glossary": terms})
     if problems or plan is None:
-        problems.sort(key=lambda p: (p.location.line, p.location.column))
+        problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
         raise ContentError(problems)
-    return LoadedPlan(plan, plan_file.parent, loaded.source_map)
+    return LoadedPlan(plan, plan_file.parent, loaded.source_map, glossary_map)
 
 
-def _problems_from(exc: ValidationError, data: Any, source_map: SourceMap) -> list[Problem]:
+def _load_glossary(path: Path) -> tuple[list[GlossaryTerm], SourceMap]:
+    loaded = load_yaml(path, display_path(path))
+    problems = list(loaded.problems)
+    if not isinstance(loaded.data, dict):
+        raise ContentError([*problems, Problem(loaded.source_map.locate(()), "expected a mapping with 'terms'")])
+    try:
+        glossary = Glossary.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems.extend(_problems_from(exc, loaded.data, loaded.source_map, Glossary))
+        raise ContentError(problems) from None
+    if problems:
+        raise ContentError(problems)
+    return list(glossary.terms), loaded.source_map
+
+
+def _problems_from(
+    exc: ValidationError, data: Any, source_map: SourceMap, root: type[BaseModel] = Plan
+) -> list[Problem]:
     problems: list[Problem] = []
     errors = exc.errors(include_url=False)
-    seen: set[PathKey] = set(_misspelt_fields(errors, data))
+    seen: set[PathKey] = set(_misspelt_fields(errors, data, root))
     for error in errors:
-        path = _data_path(error["loc"], data)
+        path = _data_path(error["loc"], data, root)
         if path in seen:
             continue  # a union reports once per member; one message is enough
         seen.add(path)
         kind = error["type"]
         at_key = kind == "extra_forbidden"
         location = source_map.locate(path, at_key=at_key)
-        problems.append(Problem(location, _message(kind, error, path)))
+        problems.append(Problem(location, _message(kind, error, path, root)))
     return problems
 
 
-def _misspelt_fields(errors: list[Any], data: Any) -> list[PathKey]:
+def _misspelt_fields(errors: list[Any], data: Any, root: type[BaseModel]) -> list[PathKey]:
     """Required fields reported missing because they were misspelt: the unknown key says it all."""
     misspelt = []
     for error in errors:
         if error["type"] != "extra_forbidden":
             continue
-        path = _data_path(error["loc"], data)
-        model = _model_at(path[:-1])
+        path = _data_path(error["loc"], data, root)
+        model = _model_at(path[:-1], root)
         if model is not None:
-            close = difflib.get_close_matches(str(path[-1]), list(model.model_fields), n=1)
+            close = difflib.get_close_matches(str(path[-1]), _keys(model), n=1)
             misspelt.extend((*path[:-1], name) for name in close)
     return misspelt
 
 
-def _data_path(loc: tuple[Any, ...], data: Any) -> PathKey:
+def _data_path(loc: tuple[Any, ...], data: Any, root: type[BaseModel] = Plan) -> PathKey:
     """Drop the union-member tags pydantic adds to a location, keeping real keys."""
     path: list[str | int] = []
     node = data
     for part in loc:
         if isinstance(node, dict):
-            if part in node or not path or isinstance(part, str) and _is_field_name(path, part):
+            if part in node or not path or isinstance(part, str) and _is_field_name(path, part, root):
                 path.append(part)
                 node = node.get(part) if isinstance(part, str) else None
             continue
@@ -120,25 +158,33 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> PathKey:
             path.append(part)
             node = node[part] if part < len(node) else None
             continue
-        if node is None and isinstance(part, (str, int)) and _is_field_name(path, part):
+        if node is None and isinstance(part, (str, int)) and _is_field_name(path, part, root):
             path.append(part)
     return tuple(path)
 
 
-def _is_field_name(path: list[str | int], name: Any) -> bool:
-    model = _model_at(tuple(path))
-    return model is not None and name in model.model_fields
+def _is_field_name(path: list[str | int], name: Any, root: type[BaseModel]) -> bool:
+    model = _model_at(tuple(path), root)
+    return model is not None and name in _keys(model)
 
 
-def _model_at(path: PathKey) -> type[BaseModel] | None:
+def _keys(model: type[BaseModel]) -> list[str]:
+    """The keys a mapping of this model may have, as written in YAML (aliases included)."""
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _model_at(path: PathKey, root: type[BaseModel] = Plan) -> type[BaseModel] | None:
     """The model class that describes the mapping at `path`, if any."""
-    model: Any = Plan
+    model: Any = root
     for part in path:
         if isinstance(part, int):
             continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
-        model = _unwrap(model.model_fields[part].annotation)
+        fields = {field.alias or name: field for name, field in model.model_fields.items()}
+        if part not in fields:
+            return None
+        model = _unwrap(fields[part].annotation)
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
@@ -154,7 +200,7 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _message(kind: str, error: Any, path: PathKey) -> str:
+def _message(kind: str, error: Any, path: PathKey, root: type[BaseModel] = Plan) -> str:
     last = path[-1] if path else ""
     text_name = _LANGUAGE_NAMES.get(str(last))
     given = error.get("input")
@@ -163,8 +209,8 @@ def _message(kind: str, error: Any, path: PathKey) -> str:
     if kind == "missing":
         return "missing required field"
     if kind == "extra_forbidden":
-        model = _model_at(path[:-1])
-        known = sorted(model.model_fields) if model else []
+        model = _model_at(path[:-1], root)
+        known = sorted(_keys(model)) if model else []
         close = difflib.get_close_matches(str(last), known, n=1)
         if close:
             hint = f"; did you mean '{close[0]}'?"
@@ -174,7 +220,7 @@ def _message(kind: str, error: Any, path: PathKey) -> str:
             hint = " (schema/plan.schema.json lists the keys)"
         return f"unknown key '{last}'{hint}"
     if kind == "model_type" or kind == "model_attributes_type":
-        model = _model_at(path)
+        model = _model_at(path, root)
         if model is not None and set(model.model_fields) == {"en", "zh"}:
             return f"expected English and Chinese text as {{en: ..., zh: ...}}, got {_describe(given)}"
         return f"expected a mapping of fields, got {_describe(given)}"

@@ -19,6 +19,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML
+from weasyprint.document import Document
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -29,7 +31,7 @@ PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 # WeasyPrint warns with this when HarfBuzz-Subset is missing and it falls back
 # to fontTools: every PDF then takes seconds longer (FIELD_NOTES.md).
 _SLOW_SUBSET_WARNING = "fonttools"
-_PUBLISHED_METADATA = {"status", "embargo"}
+_PUBLISHED_METADATA = {"status", "embargo", "conversion"}
 
 
 @dataclass
@@ -89,6 +91,21 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
 
 
 _FONT_CONFIG: FontConfiguration | None = None
+# Punctuation that must never begin a line of Chinese (GB/T 15834 and the usual kinsoku set).
+CLOSING_PUNCTUATION = set("，。、；：？！）》」』】〕〉”’…·")
+
+
+def _lines_starting_with_closing_punctuation(document: Document) -> list[str]:
+    """Read the laid-out lines: Pango should never start one with closing punctuation; check it did not."""
+    findings = []
+    for number, page in enumerate(document.pages, start=1):
+        for box in page._page_box.descendants():
+            if not isinstance(box, boxes.LineBox):
+                continue
+            first = next((child for child in box.descendants() if isinstance(child, boxes.TextBox)), None)
+            if first is not None and first.text[:1] in CLOSING_PUNCTUATION and first.text[:2] not in ("……", "——"):
+                findings.append(f"page {number}: a line begins with closing punctuation: {first.text[:20]!r}")
+    return findings
 
 
 def write_pdf(
@@ -120,6 +137,7 @@ def write_pdf(
         }
         if fetcher.refused:
             raise BuildError("\n".join(f"{where}: {message}" for message in fetcher.refused))
+        warnings.extend(_lines_starting_with_closing_punctuation(document))
         with atomic_output(target) as stream:
             document.write_pdf(
                 stream,

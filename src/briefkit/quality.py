@@ -1,0 +1,254 @@
+"""A validated plan -> bilingual quality findings: completeness, number parity, glossary use,
+ASCII punctuation in Chinese.
+
+These are the mistakes that layout tools never see: a figure that differs
+between the English and the Chinese, a term rendered two ways, a comma typed
+on an English keyboard. Each finding is a located warning; --strict makes it
+an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .errors import Problem
+from .files import write_atomic
+from .model import Bilingual, GlossaryTerm, iter_texts
+from .source import PathKey
+from .text import plain_text
+from .validate import GLOSSARY_FILE, LoadedPlan
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG = {"万": 10_000, "亿": 100_000_000}
+_CHINESE_NUMBER = re.compile("[〇零一二两三四五六七八九十百千万亿]+")
+# Words whose numeral characters are not numbers ("a group", "further", "one of"...).
+_ZH_IDIOMS = re.compile(
+    "一批|一系列|一流|一体|统一|唯一|同一|进一步|一方面|万一|之一|一些|一样|一起|一定|一直|一般|一带一路|"
+    "十分|千方百计|百姓|万物|一是|二是|三是|四是|五是|六是|专一|第一时间"
+)
+_ARABIC = re.compile(r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*[万亿]|\s*(?:million|billion)\b)?", re.I)
+_EN_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100, "thousand": 1000,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+}
+_EN_WORD = re.compile(r"\b(" + "|".join(_EN_WORDS) + r")\b", re.I)
+_ZH_ORDINAL = re.compile("第([〇零一二两三四五六七八九十百千]+)")
+_ZH_MONTH = re.compile("([一二三四五六七八九十]+)月")
+_PERCENT_ZH = re.compile("百分之([〇零一二两三四五六七八九十百千点]+)")
+
+# ASCII punctuation touching a Han character, and its full-width form.
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
+_ASCII_PUNCT = re.compile(rf"(?<=[{_HAN}])[,;:?!().]|[,;:?!()](?=[{_HAN}])")
+_MARKDOWN_LINK = re.compile(r"\]\([^)]*\)")
+_PARENTHESES = re.compile(rf"(?<=[{_HAN}])\(([^()]*)\)|\(([^()]*)\)(?=[{_HAN}])|\(([^()]*[{_HAN}][^()]*)\)")
+
+
+@dataclass(frozen=True)
+class Completeness:
+    total: int
+    english: int
+    chinese: int
+
+    def __str__(self) -> str:
+        return f"en: {self.english}/{self.total} fields, zh: {self.chinese}/{self.total} fields"
+
+
+def completeness(loaded: LoadedPlan) -> Completeness:
+    """How many bilingual fields have each language (a loaded plan has all: gaps are errors)."""
+    pairs = _bilingual_fields(loaded.plan)
+    english = sum(bool(pair.en.strip()) for _, pair in pairs)
+    chinese = sum(bool(pair.zh.strip()) for _, pair in pairs)
+    return Completeness(len(pairs), english, chinese)
+
+
+def check_quality(loaded: LoadedPlan) -> list[Problem]:
+    """Every bilingual finding for one plan, as located warnings."""
+    findings: list[Problem] = []
+    for path, pair in _bilingual_fields(loaded.plan):
+        findings.extend(_number_parity(loaded, path, pair))
+        findings.extend(_glossary_use(loaded, path, pair, loaded.plan.glossary))
+    for path, text in iter_texts(loaded.plan):
+        if path[-1] == "zh":
+            findings.extend(_ascii_punctuation(loaded, path, text))
+    return findings
+
+
+def _bilingual_fields(node: object, path: PathKey = ()) -> list[tuple[PathKey, Bilingual | GlossaryTerm]]:
+    pairs: list[tuple[PathKey, Bilingual | GlossaryTerm]] = []
+    seen: set[PathKey] = set()
+    for text_path, _ in iter_texts(node, path):
+        parent = text_path[:-1]
+        if parent not in seen:
+            seen.add(parent)
+            pairs.append((parent, _at(node, parent[len(path):])))
+    return pairs
+
+
+def _at(node: object, path: PathKey) -> Bilingual | GlossaryTerm:
+    for part in path:
+        node = node[part] if isinstance(part, int) else getattr(node, str(part))  # type: ignore[index]
+    return node  # type: ignore[return-value]
+
+
+def _warning(loaded: LoadedPlan, path: PathKey, message: str) -> Problem:
+    return Problem(loaded.locate(path), message, severity="warning")
+
+
+# -- numbers -----------------------------------------------------------------------------------
+
+
+def english_numbers(text: str) -> Counter[float]:
+    """Numbers an English text states: digits (2,000; 3.5; 5%; 150 million), number words, ordinals, months."""
+    text = plain_text(text)
+    found: Counter[float] = Counter()
+    for match in _ARABIC.finditer(text):
+        value = float(match.group(1).replace(",", ""))
+        scale = (match.group(2) or "").strip().lower()
+        found[value * {"million": 1e6, "billion": 1e9, "万": 1e4, "亿": 1e8}.get(scale, 1)] += 1
+    for match in _EN_WORD.finditer(text):
+        found[float(_EN_WORDS[match.group(1).lower()])] += 1
+    return found
+
+
+def chinese_numbers(text: str) -> Counter[float]:
+    """Numbers a Chinese text states: digits, Chinese numerals (三, 十, 二〇二〇, 百分之五), 3万."""
+    text = _ZH_IDIOMS.sub(" ", plain_text(text))
+    found: Counter[float] = Counter()
+    for match in _PERCENT_ZH.finditer(text):
+        found[_chinese_value(match.group(1))] += 1
+    text = _PERCENT_ZH.sub(" ", text)
+    for match in _ZH_ORDINAL.finditer(text):
+        found[_chinese_value(match.group(1))] += 1
+    text = _ZH_ORDINAL.sub(" ", text)
+    for match in _ZH_MONTH.finditer(text):
+        found[_chinese_value(match.group(1))] += 1
+    text = _ZH_MONTH.sub(" ", text)
+    for match in _ARABIC.finditer(text):
+        value = float(match.group(1).replace(",", ""))
+        scale = (match.group(2) or "").strip()
+        found[value * _BIG.get(scale, 1)] += 1
+    text = _ARABIC.sub(" ", text)
+    for match in _CHINESE_NUMBER.finditer(text):
+        numeral = match.group()
+        if numeral == "一":
+            continue  # "a" or "one" in running text; English "a"/"one" are not counted either
+        found[_chinese_value(numeral)] += 1
+    return found
+
+
+def _chinese_value(numeral: str) -> float:
+    """三 = 3, 十 = 10, 二十五 = 25, 二〇二〇 = 2020, 三万 = 30000, 五点五 = 5.5."""
+    if "点" in numeral:
+        whole, _, fraction = numeral.partition("点")
+        digits = "".join(str(_DIGITS.get(char, 0)) for char in fraction)
+        return _chinese_value(whole) + float(f"0.{digits or 0}")
+    if numeral and all(char in _DIGITS for char in numeral):
+        return float("".join(str(_DIGITS[char]) for char in numeral))  # read digit by digit, as years are
+    total, section, digit = 0.0, 0.0, 0.0
+    for char in numeral:
+        if char in _DIGITS:
+            digit = _DIGITS[char]
+        elif char in _UNITS:
+            section += (digit or 1) * _UNITS[char]
+            digit = 0
+        elif char in _BIG:
+            total += (section + digit) * _BIG[char]
+            section, digit = 0, 0
+    return total + section + digit
+
+
+def _number_parity(loaded: LoadedPlan, path: PathKey, pair: Bilingual | GlossaryTerm) -> list[Problem]:
+    english, chinese = english_numbers(pair.en), chinese_numbers(pair.zh)
+    if set(english) == set(chinese):
+        return []
+    return [_warning(loaded, (*path, "zh"), f"numbers differ from the English: en has {_show(english)}; "
+                                            f"zh has {_show(chinese)}")]
+
+
+def _show(numbers: Counter[float]) -> str:
+    values = sorted(numbers)
+    return ", ".join(f"{value:g}" for value in values) if values else "none"
+
+
+# -- glossary ----------------------------------------------------------------------------------
+
+
+def _glossary_use(
+    loaded: LoadedPlan, path: PathKey, pair: Bilingual | GlossaryTerm, glossary: list[GlossaryTerm]
+) -> list[Problem]:
+    if path[:1] == ("glossary",):
+        return []
+    problems = []
+    english, chinese = plain_text(pair.en), plain_text(pair.zh)
+    for term in glossary:
+        if re.search(rf"(?<![\w-]){re.escape(term.en)}(?![\w-])", english, re.I) and term.zh not in chinese:
+            problems.append(_warning(loaded, (*path, "zh"),
+                                     f"the English uses '{term.en}', so the Chinese should use the glossary's "
+                                     f"'{term.zh}'"))
+    return problems
+
+
+# -- punctuation -------------------------------------------------------------------------------
+
+
+def _ascii_punctuation(loaded: LoadedPlan, path: PathKey, text: str) -> list[Problem]:
+    hits = sorted({match.group() for match in _ASCII_PUNCT.finditer(_MARKDOWN_LINK.sub("", text))})
+    if not hits:
+        return []
+    shown = " ".join(f"'{mark}'→'{FULL_WIDTH[mark]}'" for mark in hits)
+    return [_warning(loaded, path, f"ASCII punctuation in Chinese text: {shown} (briefkit validate --fix rewrites it)")]
+
+
+def fix_ascii_punctuation(text: str) -> str:
+    """The same text with ASCII punctuation next to Han characters made full-width (link targets kept)."""
+    pieces, start = [], 0
+    for link in _MARKDOWN_LINK.finditer(text):
+        pieces.append(_fix_plain(text[start : link.start() + 1]))
+        pieces.append(text[link.start() + 1 : link.end()])
+        start = link.end()
+    pieces.append(_fix_plain(text[start:]))
+    return "".join(pieces)
+
+
+def _fix_plain(text: str) -> str:
+    # Parentheses go in pairs, so "上海(2020)" becomes "上海（2020）", not "上海（2020)".
+    text = _PARENTHESES.sub(lambda m: "（" + next(g for g in m.groups() if g is not None) + "）", text)
+    return _ASCII_PUNCT.sub(lambda m: FULL_WIDTH[m.group()], text)
+
+
+
+def fix_punctuation(loaded: LoadedPlan) -> int:
+    """Rewrite ASCII punctuation in the Chinese texts of the plan's files, in place; return how many texts changed.
+
+    Only the characters of each Chinese scalar change, so comments, quoting and
+    layout of the YAML stay exactly as the author wrote them.
+    """
+    files = [(loaded.plan_file, loaded.source_map, ())]
+    if loaded.glossary_map is not None:
+        files.append((loaded.folder / GLOSSARY_FILE, loaded.glossary_map, ("glossary",)))
+    changed = 0
+    for path, source_map, prefix in files:
+        raw = path.read_bytes()
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        text = raw[3 if bom else 0 :].decode("utf-8")
+        edits = []
+        for field_path, (start, end) in source_map.spans.items():
+            if field_path[-1] != "zh" or (prefix and field_path[:1] != ("terms",)):
+                continue
+            fixed = fix_ascii_punctuation(text[start:end])
+            if fixed != text[start:end]:
+                edits.append((start, end, fixed))
+        for start, end, fixed in sorted(edits, reverse=True):
+            text = text[:start] + fixed + text[end:]
+        if edits:
+            write_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+            changed += len(edits)
+    return changed
