@@ -33,20 +33,27 @@ _ZH_IDIOMS = re.compile(
 _ARABIC = re.compile(r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*[万亿]|\s*(?:million|billion)\b)?", re.I)
 _EN_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100, "thousand": 1000,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10,
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
     "september": 9, "october": 10, "november": 11, "december": 12,
 }
 _EN_WORD = re.compile(r"\b(" + "|".join(_EN_WORDS) + r")\b", re.I)
+_EN_TENS_UNITS = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(one|two|three|four|five|six|"
+                            r"seven|eight|nine)\b", re.I)
 _ZH_ORDINAL = re.compile("第([〇零一二两三四五六七八九十百千]+)")
 _ZH_MONTH = re.compile("([一二三四五六七八九十]+)月")
 _PERCENT_ZH = re.compile("百分之([〇零一二两三四五六七八九十百千点]+)")
 
 # ASCII punctuation touching a Han character, and its full-width form.
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
-_ASCII_PUNCT = re.compile(rf"(?<=[{_HAN}])[,;:?!().]|[,;:?!()](?=[{_HAN}])")
+_FULL_WIDTH_MARKS = "，。、；：？！（）《》「」『』“”"
+_ASCII_PUNCT = re.compile(
+    rf"(?<=[{_HAN}{_FULL_WIDTH_MARKS}])[,;:?!().]|[,;:?!()](?=[{_HAN}])|(?<![0-9A-Za-z])\.(?=[{_HAN}])"
+)
 _MARKDOWN_LINK = re.compile(r"\]\([^)]*\)")
 _PARENTHESES = re.compile(rf"(?<=[{_HAN}])\(([^()]*)\)|\(([^()]*)\)(?=[{_HAN}])|\(([^()]*[{_HAN}][^()]*)\)")
 
@@ -113,7 +120,9 @@ def english_numbers(text: str) -> Counter[float]:
         value = float(match.group(1).replace(",", ""))
         scale = (match.group(2) or "").strip().lower()
         found[value * {"million": 1e6, "billion": 1e9, "万": 1e4, "亿": 1e8}.get(scale, 1)] += 1
-    for match in _EN_WORD.finditer(text):
+    for match in _EN_TENS_UNITS.finditer(text):
+        found[float(_EN_WORDS[match.group(1).lower()] + _EN_WORDS[match.group(2).lower()])] += 1
+    for match in _EN_WORD.finditer(_EN_TENS_UNITS.sub(" ", text)):
         found[float(_EN_WORDS[match.group(1).lower()])] += 1
     return found
 

@@ -211,7 +211,7 @@ def _message(kind: str, error: Any, path: PathKey, root: type[BaseModel] = Plan)
     if kind == "extra_forbidden":
         model = _model_at(path[:-1], root)
         known = sorted(_keys(model)) if model else []
-        close = difflib.get_close_matches(str(last), known, n=1)
+        close = difflib.get_close_matches(str(last), known, n=1, cutoff=0.5)
         if close:
             hint = f"; did you mean '{close[0]}'?"
         elif 0 < len(known) <= 8:

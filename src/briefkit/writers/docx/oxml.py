@@ -8,6 +8,7 @@ a child out of place is enough for Word to call the file corrupt.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from docx.oxml import OxmlElement, parse_xml
@@ -69,13 +70,29 @@ def get_or_add(parent: Element, tag: str, order: tuple[str, ...]) -> Element:
     return found if found is not None else set_child(parent, tag, order)
 
 
+def set_style(owner: Element, style_id: str) -> None:
+    """w:pStyle of a paragraph or w:rStyle of a run, by style id: python-docx's lookup by name
+    scans every style of the template each time and was most of the writer's time."""
+    owner.style = style_id
+
+
+def rpr_of(owner: Element) -> Element:
+    """The w:rPr of a style or run, made if missing."""
+    return owner.get_or_add_rPr()
+
+
+def ppr_of(owner: Element) -> Element:
+    """The w:pPr of a style or paragraph, made if missing."""
+    return owner.get_or_add_pPr()
+
+
 # -- fonts and languages ---------------------------------------------------------------------------
 
 
 def set_fonts(rpr: Element, latin: str | None, east_asian: str | None, hint_east_asian: bool = False) -> None:
     """Explicit faces replace theme fonts, which would otherwise win over them."""
     old = rpr.find(qn("w:rFonts"))
-    keep = {} if old is None else {k: v for k, v in old.attrib.items() if "Theme" not in k and "hint" not in k}
+    keep = {} if old is None else {k: v for k, v in old.attrib.items() if "theme" not in k.lower() and "hint" not in k}
     fonts = set_child(rpr, "w:rFonts", RPR_ORDER)
     fonts.attrib.update(keep)
     if latin:
@@ -177,7 +194,10 @@ def add_bookmark(paragraph: Element, number: int, name: str) -> None:
 
 
 def set_picture_description(inline: Element, text: str) -> None:
+    """Alt text, and zero wrap distances: without them LibreOffice pads the picture by 1/8 inch."""
     inline.docPr.set("descr", text)
+    for side in ("distT", "distB", "distL", "distR"):
+        inline.set(side, "0")
 
 
 # -- numbering -------------------------------------------------------------------------------------
@@ -226,6 +246,21 @@ def set_numbering(paragraph: Element, number: int, level: int) -> None:
 # -- tables, borders, shading ----------------------------------------------------------------------
 
 
+TABLE = qn("w:tbl")
+
+
+def last_block(parent: Element) -> Element | None:
+    """The last paragraph or table of a body or cell (a body ends with its w:sectPr)."""
+    return next((child for child in reversed(parent) if child.tag in (qn("w:p"), TABLE)), None)
+
+
+def clear_body(body: Element) -> None:
+    """Empty a reference document's body, keeping its section properties (page, header links)."""
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
 def _border_elements(parent: Element, sides: dict[str, Border]) -> None:
     for side in SIDES:
         if side not in sides:
@@ -239,6 +274,11 @@ def _border_elements(parent: Element, sides: dict[str, Border]) -> None:
             for name, value in (("val", "single"), ("sz", str(round(width * 8))), ("space", "0"), ("color", colour)):
                 border.set(qn(f"w:{name}"), value)
         parent.append(border)
+
+
+def set_table_width(table: Element, width: int) -> None:
+    """A fixed width in twips from EMU; the default "auto" lets LibreOffice shrink the table."""
+    set_child(table.tblPr, "w:tblW", TBLPR_ORDER, w=str(width // 635), type="dxa")
 
 
 def set_table_borders(table: Element, **sides: Border) -> None:
@@ -263,16 +303,17 @@ def set_cell_margins(table: Element, left: int, right: int, top: int = 0, bottom
         margins.append(element)
 
 
-def set_row_flags(row: Element, header: bool = False) -> None:
-    """Rows never split across pages; a header row repeats on each page the table reaches."""
-    tr_pr = row.get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
+def keep_row_together(row: Element) -> None:
+    row.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def repeat_row(row: Element) -> None:
+    """A header row: Word repeats it at the top of each page the table reaches."""
+    row.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def clear_cell(cell: Element) -> None:
-    """Drop the empty paragraph a new cell starts with; fill_cell_end puts one back if needed."""
+    """Drop the empty paragraph a new cell starts with; the writer closes the cell with one if needed."""
     for paragraph in cell.findall(qn("w:p")):
         cell.remove(paragraph)
 
@@ -322,17 +363,6 @@ def add_watermark(paragraph: Element, text: str, colour: str, font: str, number:
     ns = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
     picture = OxmlElement("w:pict")
     picture.append(parse_xml(_TEXT_SHAPE_TYPE.format(ns=ns)))  # every header part needs its own copy
-    escaped = text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     picture.append(parse_xml(_TEXT_SHAPE.format(
-        ns=ns, number=number, spid=2048 + number, colour=colour, font=font, text=escaped)))
+        ns=ns, number=number, spid=2048 + number, colour=colour, font=font, text=escape(text, quote=True))))
     add_run(paragraph).append(picture)
-
-
-def rpr_of(owner: Element) -> Element:
-    """The w:rPr of a style or run, made if missing."""
-    return owner.get_or_add_rPr()
-
-
-def ppr_of(owner: Element) -> Element:
-    """The w:pPr of a style or paragraph, made if missing."""
-    return owner.get_or_add_pPr()

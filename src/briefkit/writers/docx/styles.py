@@ -8,6 +8,7 @@ templates/style.css.j2, which the PDF uses.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -91,10 +92,11 @@ def apply_styles(document: Document, theme: Theme, language: str, from_theme: bo
     latin, cjk = faces(theme, "serif")
     oxml.set_doc_defaults(document.styles.element, latin if from_theme else None,
                           cjk if from_theme else None, language)
+    existing = {style.name: style for style in document.styles}  # looking up by name scans them all
     for spec in STYLES:
-        if spec.name in document.styles and not from_theme:
+        if spec.name in existing and not from_theme:
             continue
-        _define(document, theme, spec)
+        existing[spec.name] = _define(document, theme, spec, existing)
 
 
 def apply_page(document: Document, theme: Theme) -> None:
@@ -110,16 +112,15 @@ def text_width(document: Document) -> int:
     return int(section.page_width - section.left_margin - section.right_margin)
 
 
-def _define(document: Document, theme: Theme, spec: StyleSpec) -> None:
+def _define(document: Document, theme: Theme, spec: StyleSpec, existing: dict[str, Any]) -> Any:
     kind = WD_STYLE_TYPE.CHARACTER if spec.character else WD_STYLE_TYPE.PARAGRAPH
-    if spec.name in document.styles:
-        style = document.styles[spec.name]
-    else:
+    style = existing.get(spec.name)
+    if style is None:
         style = document.styles.add_style(spec.name, kind)
         if not spec.character:
-            style.base_style = document.styles["Normal"]
+            style.base_style = existing["Normal"]
     if spec.base:
-        style.base_style = document.styles[spec.base]
+        style.base_style = existing[spec.base]
     style.hidden = False
     style.unhide_when_used = False
     style.quick_style = True
@@ -136,7 +137,7 @@ def _define(document: Document, theme: Theme, spec: StyleSpec) -> None:
     if spec.caps:
         font.all_caps = True
     if spec.character:
-        return
+        return style
     fmt = style.paragraph_format
     if spec.before is not None:
         fmt.space_before = Mm(spec.before)
@@ -146,7 +147,8 @@ def _define(document: Document, theme: Theme, spec: StyleSpec) -> None:
         fmt.line_spacing = spec.line
     if spec.keep_next:
         fmt.keep_with_next = True
-    _decorate(style, spec.name, theme)  # type: ignore[arg-type]
+    _decorate(style, spec.name, theme)
+    return style
 
 
 def _decorate(style: ParagraphStyle, name: str, theme: Theme) -> None:

@@ -1,0 +1,121 @@
+"""Rendered semantic HTML -> a DOCX file, byte-for-byte reproducible.
+
+The document starts from templates/reference.docx when there is one (its
+styles win, as with pandoc's reference.docx), otherwise from python-docx's
+default template with styles made from templates/theme.yaml. build.py maps
+the HTML body; this module adds the page, header, footer and properties and
+writes the package with fixed zip entry order and times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import lxml.html
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+from ...catalogue import load_theme
+from ...errors import BuildError
+from ...files import atomic_output
+from ...render import RenderedDocument
+from . import oxml
+from .build import BodyWriter
+from .styles import apply_page, apply_styles
+
+__all__ = ["write_docx"]
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: no clock in the output
+LATIN_LANGUAGE = "en-GB"  # the plans write British English; Chinese text is tagged zh-CN on its own
+
+
+def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path, target: Path, where: str) -> int | None:
+    """Write `rendered` as DOCX to `target` atomically; the page count is unknown, so None."""
+    theme = load_theme(templates)
+    root = parse_html(rendered.html, where)
+    body = root.find("body")
+    if body is None:
+        raise BuildError(f"{where}: the HTML has no <body>")
+    meta = {m.get("name"): m.get("content", "") for m in root.iter("meta") if m.get("name")}
+    language = root.get("lang", "en")
+
+    reference = templates / "reference.docx"
+    document = docx.Document(str(reference)) if reference.is_file() else docx.Document()
+    if reference.is_file():
+        oxml.clear_body(document.element.body)
+    apply_styles(document, theme, LATIN_LANGUAGE, from_theme=not reference.is_file())
+    apply_page(document, theme)
+    writer = BodyWriter(document, theme, base, where)
+    writer.blocks(document, body, language)
+    if meta.get("page-label"):
+        writer.footer(meta["page-label"], language)
+    oxml.fix_settings(document.settings.element, update_fields=writer.has_toc)
+
+    created = parse_date(meta.get("dcterms.created"), where)
+    title = root.findtext("head/title") or ""
+    set_properties(document, meta, " ".join(title.split()), language, created, where)
+    data = package(document)
+    with atomic_output(target) as stream:
+        stream.write(data)
+    return None
+
+
+def parse_html(html: str, where: str) -> Any:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError) as exc:
+        raise BuildError(f"{where}: the HTML cannot be read: {exc}") from None
+
+
+def parse_date(value: str | None, where: str) -> dt.datetime:
+    """An ISO date or date-time as a UTC time; a bare date means midnight UTC."""
+    if not value:
+        return dt.datetime(*ZIP_TIME, tzinfo=dt.UTC)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise BuildError(f"{where}: <meta name=\"dcterms.created\"> {value!r} is not an ISO date") from None
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+
+
+def set_properties(document: Document, meta: dict[str, str], title: str, language: str,
+                   created: dt.datetime, where: str) -> None:
+    """Core properties from the HTML head; dates from the plan, never the clock."""
+    properties = document.core_properties
+    properties.title = title
+    properties.author = meta.get("author", "")
+    properties.subject = meta.get("description", "")
+    properties.keywords = meta.get("keywords", "")
+    properties.language = language
+    properties.comments = meta.get("embargo", "")
+    properties.content_status = meta.get("status", "")
+    properties.category = properties.identifier = properties.version = ""
+    properties.last_modified_by = "briefkit"
+    properties.revision = 1
+    properties.created = created
+    modified = meta.get("dcterms.modified")
+    properties.modified = parse_date(modified, where) if modified else created
+
+
+def package(document: Document) -> bytes:
+    """The saved package re-zipped with sorted entries and fixed times, so equal input gives equal bytes."""
+    package_rels = document.part.package.rels
+    for key in [key for key, rel in package_rels.items() if rel.reltype == RT.THUMBNAIL]:
+        package_rels.pop(key)  # the default template's thumbnail shows an empty page
+    saved = io.BytesIO()
+    document.save(saved)
+    output = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        names = sorted(source.namelist(), key=lambda name: (name != "[Content_Types].xml", name))
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return output.getvalue()

@@ -1,0 +1,120 @@
+"""Bilingual quality gates: number parity, glossary use, punctuation (with --fix), completeness,
+and the Traditional Chinese conversion."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from briefkit.cli import cli
+from briefkit.model import GlossaryTerm
+from briefkit.quality import check_quality, chinese_numbers, english_numbers, fix_ascii_punctuation
+from briefkit.traditional import convert_text
+from briefkit.validate import load_plan
+from conftest import MINIMAL_PLAN, REPO
+
+M = MINIMAL_PLAN
+SUMMARY = "summary: {en: A short summary., zh: 一段简短的概要。}"
+
+AGREEING = [
+    ("three companies", "三家企业"),
+    ("ten actions", "十项行动"),
+    ("by 2020", "到二〇二〇年"),
+    ("by 2020", "2020年前"),
+    ("5% more", "增长百分之五"),
+    ("the world's top 500", "世界500强"),
+    ("April 2018", "2018年4月"),
+    ("the second expo, October 2017", "2017年10月举办的第二届博览会"),
+    ("30,000 jobs", "3万个岗位"),
+    ("1.5 billion yuan", "15亿元"),
+    ("twenty-five zones", "二十五个园区"),
+    ("a group of promising firms, one of the best", "一批有潜力的企业，是最好的之一"),
+]
+DIFFERING = [
+    ("three companies into the top 500", "五家企业进入世界500强", "en has 3, 500; zh has 5, 500"),
+    ("by 2020", "到2022年", "en has 2020; zh has 2022"),
+    ("10 actions", "若干项行动", "en has 10; zh has none"),
+]
+
+
+@pytest.mark.parametrize(("english", "chinese"), AGREEING)
+def test_numbers_agree_once_chinese_numerals_are_normalised(english, chinese):
+    assert set(english_numbers(english)) == set(chinese_numbers(chinese))
+
+
+@pytest.mark.parametrize(("english", "chinese", "shown"), DIFFERING)
+def test_differing_numbers_are_a_located_warning(make_plan, english, chinese, shown):
+    loaded = load_plan(make_plan(M.replace(SUMMARY, f"summary: {{en: {english}, zh: {chinese}}}")))
+    assert [str(p) for p in check_quality(loaded)] == [
+        f"plan/plan.yaml:15:{21 + len(english)}: summary.zh: warning: numbers differ from the English: {shown}"
+    ]
+
+
+def test_glossary_rendering_must_be_used(make_plan):
+    text = M.replace(SUMMARY, "summary: {en: The Harbour District grows., zh: 海湾区将扩大。}")
+    plan_file = make_plan(text, files={"glossary.yaml": "terms:\n  - {en: Harbour District, zh: 港区}\n".encode()})
+    assert [str(p) for p in check_quality(load_plan(plan_file))] == [
+        "plan/plan.yaml:15:48: summary.zh: warning: the English uses 'Harbour District', "
+        "so the Chinese should use the glossary's '港区'"
+    ]
+
+
+def test_glossary_given_twice_is_an_error(make_plan):
+    plan_file = make_plan(M + "glossary:\n  - {en: Harbour, zh: 港}\n",
+                          files={"glossary.yaml": b"terms:\n  - {en: Harbour, zh: \xe6\xb8\xaf}\n"})
+    result = CliRunner().invoke(cli, ["--project", str(REPO), "validate", str(plan_file)])
+    assert result.exit_code == 2
+    assert "plan/plan.yaml:28:1: glossary: the glossary is given here and in glossary.yaml; keep one" in result.stderr
+
+
+def test_glossary_file_errors_are_located_in_it(make_plan):
+    plan_file = make_plan(files={"glossary.yaml": "terms:\n  - {en: Harbour, zn: 港}\n".encode()})
+    result = CliRunner().invoke(cli, ["--project", str(REPO), "validate", str(plan_file)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        "plan/glossary.yaml:2:5: terms[0].zh: missing Simplified Chinese text",
+        "plan/glossary.yaml:2:19: terms[0].zn: unknown key 'zn'; did you mean 'zh'?",
+    ]
+
+
+def test_ascii_punctuation_is_flagged_and_fixed_in_place(make_plan):
+    text = M.replace(SUMMARY, "summary:\n  en: A short summary, with (notes).\n"
+                              "  # the Chinese was typed on an English keyboard\n"
+                              "  zh: 一段简短的概要,附有(说明).详见[网站](https://example.org/a,b)。")
+    plan_file = make_plan(text)
+    runner = CliRunner()
+    strict = runner.invoke(cli, ["--project", str(REPO), "validate", "--strict", str(plan_file)])
+    assert strict.exit_code == 2
+    assert ("plan/plan.yaml:18:7: summary.zh: warning: ASCII punctuation in Chinese text: "
+            "'('→'（' ')'→'）' ','→'，' '.'→'。' (briefkit validate --fix rewrites it)") in strict.stderr
+    fixed = runner.invoke(cli, ["--project", str(REPO), "validate", "--fix", "--strict", str(plan_file)])
+    assert fixed.exit_code == 0, fixed.output
+    after = plan_file.read_text(encoding="utf-8")
+    assert "  # the Chinese was typed on an English keyboard\n" in after
+    assert "  zh: 一段简短的概要，附有（说明）。详见[网站](https://example.org/a,b)。" in after
+    assert "  en: A short summary, with (notes).\n" in after
+
+
+def test_fix_keeps_link_targets_and_pairs_parentheses():
+    assert fix_ascii_punctuation("上海(2020)年,[链接](https://a.org/x,y)了解.") == "上海（2020）年，[链接](https://a.org/x,y)了解。"
+
+
+def test_sample_plan_passes_every_gate_strictly():
+    result = CliRunner().invoke(cli, ["--project", str(REPO), "validate", "--strict", "shanghai-manufacturing"])
+    assert result.exit_code == 0, result.output
+    assert "en: 124/124 fields, zh: 124/124 fields" in result.stdout
+    assert result.stderr == ""
+
+
+def test_build_strict_fails_on_a_quality_warning(make_plan, tmp_path):
+    plan_file = make_plan(M.replace(SUMMARY, "summary: {en: 3 actions, zh: 5项行动}"))
+    result = CliRunner().invoke(cli, ["--project", str(REPO), "build", str(plan_file), "--strict", "--format", "html",
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "summary.zh: warning: numbers differ from the English: en has 3; zh has 5" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_traditional_conversion_uses_glossary_overrides_and_corner_quotes():
+    glossary = [GlossaryTerm.model_validate({"en": "integrated circuits", "zh": "集成电路", "zh-Hant": "積體電路"})]
+    assert convert_text("全力打响“上海制造”品牌，集成电路人才", glossary) == "全力打響「上海製造」品牌，積體電路人才"
