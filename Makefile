@@ -7,7 +7,7 @@ SYSTEM_PACKAGES := python3-venv fontconfig libpango-1.0-0 libpangoft2-1.0-0 libh
 .PHONY: build test setup system clean
 
 build: setup
-	$(PYTHON) build.py build shanghai-manufacturing
+	$(PYTHON) build.py pack shanghai-manufacturing
 
 test: setup
 	$(PYTHON) -m pytest

@@ -106,3 +106,9 @@ def test_build_with_bad_content_writes_nothing(make_plan, tmp_path):
     result = CliRunner().invoke(cli, ["--project", str(tmp_path), "build", str(plan_file), "--out", "out"])
     assert result.exit_code == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_glossary_prints_the_table(run):
+    result = run("glossary", "shanghai-manufacturing")
+    assert result.exit_code == 0
+    assert "Zhangjiang Hi-Tech Park" in result.stdout and "张江高科技园区" in result.stdout

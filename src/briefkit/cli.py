@@ -203,6 +203,29 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
         _fail(ContentError(problems), echo=not strict)
 
 
+@cli.command("glossary")
+@click.argument("plan")
+@click.pass_context
+def glossary_command(context: click.Context, plan: str) -> None:
+    """Print PLAN's glossary: each English term and its one Chinese rendering."""
+    project = _project(context)
+    try:
+        [plan_file] = project.plan_files((plan,))
+        loaded = load_plan(plan_file)
+    except BriefkitError as error:
+        _fail(error)
+        return
+    terms = loaded.plan.glossary
+    if not terms:
+        click.echo(f"{loaded.plan.id} has no glossary (add glossary.yaml beside plan.yaml)", err=True)
+        return
+    width = max(len(term.en) for term in terms)
+    click.echo(f"{'English':<{width}}  中文  (繁體)")
+    for term in terms:
+        hant = f"  ({term.zh_hant})" if term.zh_hant else ""
+        click.echo(f"{term.en:<{width}}  {term.zh}{hant}")
+
+
 @cli.command("list")
 @click.pass_context
 def list_command(context: click.Context) -> None:
