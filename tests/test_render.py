@@ -140,3 +140,21 @@ def test_template_syntax_error_names_template_and_line(broken_templates, sample)
         Renderer(broken_templates).render(sample, "handout", "en")
     assert str(caught.value).startswith("templates/handout.html.j2:")
     assert "endblok" in str(caught.value)
+
+
+def test_templates_from_outside_the_project_run_sandboxed(broken_templates, sample):
+    page = broken_templates / "handout.html.j2"
+    page.write_text(page.read_text().replace("{% block body %}", "{% block body %}{{ plan.__class__.__mro__ }}"))
+    trusted = Renderer(broken_templates).render(sample, "handout", "en").html
+    assert "BaseModel" in trusted  # what an unsandboxed template could reach
+    with pytest.raises(TemplateError) as caught:
+        Renderer(broken_templates, sandboxed=True).render(sample, "handout", "en")
+    assert str(caught.value).startswith("templates/handout.html.j2:")
+    assert "not allowed in a sandboxed template" in str(caught.value) or "unsafe" in str(caught.value)
+
+
+def test_the_project_decides_which_templates_are_trusted(tmp_path):
+    from briefkit.project import Project
+
+    assert Project(REPO).templates_trusted
+    assert not Project(REPO, tmp_path).templates_trusted

@@ -51,14 +51,16 @@ def _fail(error: BriefkitError, echo: bool = True) -> None:
 @click.version_option(__version__, prog_name="briefkit")
 @click.option("--project", "project_root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Project folder holding content/, templates/ and output/.")
+@click.option("--templates", "templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="Templates folder to use instead of the project's (runs in Jinja's sandbox).")
 @click.pass_context
-def cli(context: click.Context, project_root: Path) -> None:
+def cli(context: click.Context, project_root: Path, templates: Path | None) -> None:
     """briefkit: one bilingual plan in YAML -> a validated press pack (PDF, DOCX, HTML).
 
     \b
     Exit codes: 0 ok, 1 build failure, 2 usage or content error.
     """
-    context.obj = Project(project_root)
+    context.obj = Project(project_root, templates)
 
 
 @cli.command("build")
@@ -173,7 +175,7 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
     project = _project(context)
     problems: list[Problem] = []
     try:
-        renderer = Renderer(project.templates)
+        renderer = Renderer(project.templates, sandboxed=not project.templates_trusted)
         for plan_file in project.plan_files(plans):
             try:
                 loaded = load_plan(plan_file)

@@ -114,7 +114,7 @@ def build(
     project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
 ) -> BuildReport:
     """Build every requested output that is not already up to date."""
-    renderer = Renderer(project.templates)
+    renderer = Renderer(project.templates, sandboxed=not project.templates_trusted)
     documents = options.documents or tuple(renderer.catalogue.documents)
     editions = options.editions or tuple(renderer.catalogue.languages)
     fonts = stamp(theme_families(renderer))
@@ -153,7 +153,7 @@ def build_packs(
     report = build(project, plan_refs, options, progress)
     if report.failures:
         return [], report
-    catalogue = Renderer(project.templates).catalogue
+    catalogue = Renderer(project.templates, sandboxed=not project.templates_trusted).catalogue
     plans, _ = load_plans(project, plan_refs)
     packs = []
     for loaded in plans:

@@ -12,6 +12,7 @@ from .validate import PLAN_FILE
 @dataclass(frozen=True)
 class Project:
     root: Path
+    templates_override: Path | None = None  # --templates: e.g. an agency's customised set
 
     @property
     def content(self) -> Path:
@@ -19,7 +20,12 @@ class Project:
 
     @property
     def templates(self) -> Path:
-        return self.root / "templates"
+        return self.templates_override or self.root / "templates"
+
+    @property
+    def templates_trusted(self) -> bool:
+        """Only the project's own templates/ run outside Jinja's sandbox."""
+        return self.templates.resolve() == (self.root / "templates").resolve()
 
     @property
     def output(self) -> Path:

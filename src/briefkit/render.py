@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup
 
 from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_theme
@@ -46,12 +47,14 @@ class RenderedDocument:
 class Renderer:
     """One Jinja environment for every document, edition and plan."""
 
-    def __init__(self, templates: Path) -> None:
+    def __init__(self, templates: Path, *, sandboxed: bool = False) -> None:
+        """`sandboxed`: templates from outside the project run in Jinja's sandbox (no unsafe attributes)."""
         self.templates = templates
         self.catalogue: Catalogue = load_catalogue(templates)
         self.theme: Theme = load_theme(templates)
         self.labels = _load_labels(templates / "labels.yaml")
-        self.environment = jinja2.Environment(
+        environment_class = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
+        self.environment = environment_class(
             loader=jinja2.FileSystemLoader(str(templates)),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -110,6 +113,9 @@ class Renderer:
             raise TemplateError(f"templates/{exc.name or spec.template}:{exc.lineno}: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(f"templates/{spec.template}: template not found: {exc.name}") from None
+        except jinja2.sandbox.SecurityError as exc:
+            raise TemplateError(f"{_template_position(exc, spec.template)}: not allowed in a sandboxed template: "
+                                f"{exc}") from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"{_template_position(exc, spec.template)}: {exc.message}") from None
         except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
