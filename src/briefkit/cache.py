@@ -2,13 +2,14 @@
 
 An output's key hashes everything it is made from: the rendered HTML (which
 already holds every piece of content the document shows, the templates, theme
-and labels), the images it names, the fonts, the writer options and the tool
-version. An edit that a document does not show leaves its HTML, and so its
+and labels), the images it names, the fonts, the writer options and the tool's
+own code. An edit that a document does not show leaves its HTML, and so its
 key, unchanged.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -33,9 +34,16 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The tool's own source: a writer fixed between releases must rebuild what it wrote."""
+    package = Path(__file__).resolve().parent
+    return digest(__version__, *(path.read_bytes() for path in sorted(package.rglob("*.py"))))
+
+
 def output_key(html: str, fmt: str, options: str, images: list[Path], fonts: str) -> str:
     image_digests = [f"{path.name}:{file_digest(path)}" for path in sorted(images)]
-    return digest(__version__, fmt, options, html, fonts, *image_digests)
+    return digest(code_fingerprint(), fmt, options, html, fonts, *image_digests)
 
 
 @dataclass

@@ -17,6 +17,9 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # 40 MP: more than any press photo, far less than a bomb
 RASTER_FORMATS = {"PNG", "JPEG"}
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_URL_MARKS = re.compile(r"[%?#]")
+# url(...) in SVG styles: only references to the image's own elements (url(#id)) are allowed.
+_CSS_REFERENCE = re.compile(r"url\(\s*(?!['\"]?#)|@import", re.IGNORECASE)
 _SVG = "{http://www.w3.org/2000/svg}svg"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -28,6 +31,14 @@ def resolve_inside(folder: Path, reference: str) -> Path:
         raise ValueError(f"'{scheme}:' references are not allowed; give a file path relative to the plan folder")
     if reference.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", reference):
         raise ValueError("absolute paths are not allowed; give a path relative to the plan folder")
+    if "\\" in reference:
+        raise ValueError("image paths use / between folders, not \\")
+    url_mark = _URL_MARKS.search(reference)
+    if url_mark:
+        # The HTML carries the path as a URL: the PDF writer would decode %xx and cut at ? or #,
+        # and so show another file than the one checked here (and the Word writer).
+        raise ValueError(f"image paths may not contain '{url_mark.group()}' (it means something else in a web "
+                         "address); rename the file")
     root = folder.resolve()
     target = (folder / reference).resolve()
     if not target.is_relative_to(root):
@@ -80,9 +91,16 @@ def _check_svg(path: Path, folder: Path, reference: str) -> str | None:
         return "not a readable SVG image (the XML is broken)"
     if root.tag != _SVG:
         return "not an SVG image (the root element is not <svg>)"
+    if root.getroottree().docinfo.internalDTD is not None:
+        return "SVG images may not declare a <!DOCTYPE> (entities can read other files or multiply the text)"
     for element in root.iter():
         href = element.get("href") or element.get(_XLINK_HREF)
         if href and not href.startswith("#"):
+            return "SVG images may not refer to other files or URLs"
+        styles = list(element.attrib.values())
+        if element.tag == "{http://www.w3.org/2000/svg}style":
+            styles.append(element.text or "")
+        if any(_CSS_REFERENCE.search(style) for style in styles):
             return "SVG images may not refer to other files or URLs"
     if not svg_twin(path).is_file():
         twin = str(Path(reference).with_suffix(".png"))

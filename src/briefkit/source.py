@@ -7,7 +7,9 @@ are refused with a location instead of being silently accepted.
 
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,20 @@ MAX_DEPTH = 40
 # Characters XML 1.0 cannot carry: python-docx raises on them and PDF text
 # extraction garbles them, so they are content errors.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# DEL and the C1 controls are legal XML but never wanted text: most often a
+# Windows-1252 curly quote or dash that was decoded as Latin-1 on the way in.
+_C1_CONTROLS = "\x7f-\x9f"
+# Bidirectional embeddings, overrides and isolates reorder what a reader sees
+# ("Trojan Source"): reviewers would approve text that prints differently.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that are not needed to write English or Chinese (ZWJ and
+# ZWNJ are, for emoji and some scripts, so they stay allowed): pasted from web
+# pages and chat apps, they break search, links, e-mail addresses and line breaks.
+_INVISIBLE = re.compile("[\u200b\u2060-\u2064\ufeff]")
+_UNWANTED = re.compile(
+    f"{_XML_ILLEGAL.pattern[:-1]}{_C1_CONTROLS}{_BIDI.pattern[1:-1]}{_INVISIBLE.pattern[1:-1]}]"
+)
+_MERGE = "tag:yaml.org,2002:merge"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -106,6 +122,8 @@ def load_yaml(path: Path, display: str) -> LoadedFile:
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
         message = f"control character U+{exc.character:04X} is not allowed in a plan file"
+        if 0x80 <= exc.character <= 0x9F:
+            message += " (a Windows quote or dash decoded wrongly?)"
         raise ContentError([Problem(Location(display, line, column), message)]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(Location(display, 1, 1), f"YAML error: {exc}")]) from None
@@ -115,7 +133,48 @@ def load_yaml(path: Path, display: str) -> LoadedFile:
     data = builder.build(root, ())
     if builder.fatal:
         raise ContentError(builder.problems)
-    return LoadedFile(data, builder.source_map, builder.problems)
+    problems = builder.problems + _bidi_outside_scalars(text, builder.scalar_ranges, display)
+    return LoadedFile(data, builder.source_map, problems)
+
+
+def unwanted_character(text: str, where: str = "text") -> str | None:
+    """Why `text` may not be used (the first unwanted character in it), or None."""
+    match = _UNWANTED.search(text)
+    if match is None:
+        return None
+    char = match.group()
+    code = f"U+{ord(char):04X}"
+    if _BIDI.match(char):
+        return (f"bidirectional control character {code} ({unicodedata.name(char)}) is not allowed in {where}: "
+                "it can make text display differently from what reviewers read")
+    if _INVISIBLE.match(char):
+        return (f"invisible character {code} ({unicodedata.name(char)}) is not allowed in {where}: "
+                "it breaks search, links and line breaks; delete it")
+    if "\x80" <= char <= "\x9f":
+        return f"control character {code} is not allowed in {where} (a Windows quote or dash decoded wrongly?)"
+    return f"control character {code} is not allowed in {where}"
+
+
+def _bidi_outside_scalars(text: str, ranges: list[tuple[int, int, int, int]], display: str) -> list[Problem]:
+    """Bidirectional controls in comments (one message a line): they can make a line look commented out, or not."""
+    if not _BIDI.search(text):
+        return []
+    spans = sorted({((l1, c1), (l2, c2)) for l1, c1, l2, c2 in ranges})
+    starts = [start for start, _ in spans]
+    problems: list[Problem] = []
+    reported: set[int] = set()
+    for match in _BIDI.finditer(text):
+        line = text.count("\n", 0, match.start())
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1)
+        index = bisect.bisect_right(starts, (line, column)) - 1
+        if line in reported or index >= 0 and (line, column) < spans[index][1]:
+            continue  # inside a key or value: reported with its field
+        reported.add(line)
+        char = match.group()
+        message = (f"bidirectional control character U+{ord(char):04X} ({unicodedata.name(char)}) is not allowed "
+                   "in comments or between values: it can make the file display differently from what reviewers read")
+        problems.append(Problem(Location(display, line + 1, column + 1), message))
+    return problems
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -127,7 +186,15 @@ def _decode(raw: bytes, display: str) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
-        message = f"file is not UTF-8: byte 0x{raw[exc.start]:02X} cannot start a character; save the file as UTF-8"
+        if exc.reason == "unexpected end of data":
+            problem = "it ends in the middle of a character (was it cut short?)"
+        elif exc.reason == "invalid continuation byte":
+            pair = " ".join(f"0x{byte:02X}" for byte in raw[exc.start : exc.end + 1])
+            problem = f"the bytes {pair} are not a character"
+        else:
+            problem = f"byte 0x{raw[exc.start]:02X} cannot start a character"
+        hint = " (was it saved as GBK or Windows-1252?)" if exc.reason == "invalid continuation byte" else ""
+        message = f"file is not UTF-8: {problem}; save the file as UTF-8{hint}"
         raise ContentError([Problem(Location(display, line, column), message)]) from None
 
 
@@ -157,6 +224,11 @@ class _Builder:
         self.fatal = False
         self._nodes = 0
         self._scalars = yaml.constructor.SafeConstructor()
+        self._built: set[int] = set()  # collections built once: meeting one again means an alias
+        self._open: set[int] = set()  # collections being built: meeting one of these means a cycle
+        self._aliased = False
+        # (line, column, end line, end column), 0-based, of every scalar key and value
+        self.scalar_ranges: list[tuple[int, int, int, int]] = []
 
     def _error(self, path: PathKey, node: yaml.Node, message: str, *, fatal: bool = False) -> None:
         mark = node.start_mark
@@ -171,7 +243,8 @@ class _Builder:
                 # Aliases share their anchor's marks, so point at the top-level key being expanded.
                 top = path[:1]
                 line, column = self.source_map.keys.get(top, (node.start_mark.line + 1, node.start_mark.column + 1))
-                message = f"more than {MAX_NODES} values after expanding aliases (an alias bomb?)"
+                message = (f"more than {MAX_NODES} values after expanding aliases (an alias bomb?)" if self._aliased
+                           else f"more than {MAX_NODES} values; a plan file holds at most {MAX_NODES}")
                 self.problems.append(Problem(Location(self.source_map.file, line, column, format_path(top)), message))
                 self.fatal = True
             return None
@@ -182,11 +255,20 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
             self._error(path, node, f"unsupported YAML tag {node.tag}")
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self._open:
+            self._error(path, node, "an alias refers to the value that contains it", fatal=True)
+            return None
+        self._aliased = self._aliased or id(node) in self._built
+        self._built.add(id(node))
+        self._open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        finally:
+            self._open.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -195,7 +277,16 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._error(path, key_node, "a key must be plain text")
                 continue
+            if key_node.tag == _MERGE:
+                self._error(path, key_node, "merge keys (<<) are not supported: write the fields out")
+                continue
+            self._record_range(key_node)
             key = str(key_node.value)
+            refusal = unwanted_character(key, "a key")
+            if refusal:
+                # Report once, at the key; go on with the key as it looks, so the value is still checked.
+                key = _UNWANTED.sub("", key).strip()
+                self._error((*path, key), key_node, refusal)
             key_path = (*path, key)
             if key in first_seen:
                 self._error(key_path, key_node, f"duplicate key '{key}' (first given on line {first_seen[key]})")
@@ -210,12 +301,17 @@ class _Builder:
             self._error(path, node, f"unsupported YAML tag {node.tag}")
             return None
         self.source_map.spans.setdefault(path, (node.start_mark.index, node.end_mark.index))
+        self._record_range(node)
         if node.tag == _TIMESTAMP:
             return node.value  # pydantic parses dates and keeps the time zone
         value = self._scalars.construct_object(node)
         if isinstance(value, str):
-            bad = _XML_ILLEGAL.search(value)
-            if bad:
-                code = f"U+{ord(bad.group()):04X}"
-                self._error(path, node, f"control character {code} is not allowed in text")
+            refusal = unwanted_character(value)
+            if refusal:
+                self._error(path, node, refusal)
+                return None  # refused once here; later checks (types, image files) must not report it again
         return value
+
+    def _record_range(self, node: yaml.Node) -> None:
+        start, end = node.start_mark, node.end_mark
+        self.scalar_ranges.append((start.line, start.column, end.line, end.column))

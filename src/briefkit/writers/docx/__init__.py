@@ -32,6 +32,8 @@ __all__ = ["write_docx"]
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: no clock in the output
 LATIN_LANGUAGE = "en-GB"  # the plans write British English; Chinese text is tagged zh-CN on its own
+# Word's language ids for the East Asian text of each edition language.
+EAST_ASIAN_LANGUAGES = {"zh-CN": "zh-CN", "zh-Hant": "zh-TW"}
 
 
 def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path, target: Path, where: str) -> int | None:
@@ -43,18 +45,27 @@ def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path, targe
         raise BuildError(f"{where}: the HTML has no <body>")
     meta = {m.get("name"): m.get("content", "") for m in root.iter("meta") if m.get("name")}
     language = root.get("lang", "en")
+    east_asian = EAST_ASIAN_LANGUAGES.get(language, "zh-CN")
+    if language == "zh-Hant":  # the Traditional edition is set in the TC faces
+        fonts = theme.fonts.model_copy(update={"serif": theme.fonts.serif_hant, "sans": theme.fonts.sans_hant})
+        theme = theme.model_copy(update={"fonts": fonts})
 
     reference = templates / "reference.docx"
-    document = docx.Document(str(reference)) if reference.is_file() else docx.Document()
     if reference.is_file():
+        try:
+            document = docx.Document(str(reference))
+        except Exception as exc:  # noqa: BLE001  python-docx raises many kinds for a broken package
+            raise BuildError(f"templates/reference.docx: not a readable Word document: {exc}") from None
         oxml.clear_body(document.element.body)
-    apply_styles(document, theme, LATIN_LANGUAGE, from_theme=not reference.is_file())
+    else:
+        document = docx.Document()
+    apply_styles(document, theme, LATIN_LANGUAGE, east_asian, from_theme=not reference.is_file())
     apply_page(document, theme)
-    writer = BodyWriter(document, theme, base, where)
+    writer = BodyWriter(document, theme, base, where, east_asian)
     writer.blocks(document, body, language)
     if meta.get("page-label"):
         writer.footer(meta["page-label"], language)
-    oxml.fix_settings(document.settings.element, update_fields=writer.has_toc)
+    oxml.fix_settings(document.settings.element, update_fields=writer.has_toc, east_asian=east_asian)
 
     created = parse_date(meta.get("dcterms.created"), where)
     title = root.findtext("head/title") or ""
@@ -92,7 +103,7 @@ def set_properties(document: Document, meta: dict[str, str], title: str, languag
     properties.subject = meta.get("description", "")
     properties.keywords = meta.get("keywords", "")
     properties.language = language
-    properties.comments = meta.get("embargo", "")
+    properties.comments = " · ".join(filter(None, (meta.get("embargo"), meta.get("conversion"))))
     properties.content_status = meta.get("status", "")
     properties.category = properties.identifier = properties.version = ""
     properties.last_modified_by = "briefkit"

@@ -97,8 +97,9 @@ def bookmark_name(identifier: str) -> str:
 class BodyWriter:
     """Walks one HTML body into one document."""
 
-    def __init__(self, document: Document, theme: Theme, base: Path, where: str) -> None:
+    def __init__(self, document: Document, theme: Theme, base: Path, where: str, east_asian: str = "zh-CN") -> None:
         self.document, self.theme, self.base, self.where = document, theme, base, where
+        self.east_asian = east_asian  # Word's language id for Chinese runs: zh-CN, or zh-TW for zh-Hant
         self.section = document.sections[0]
         self.numbering = document.part.numbering_part.element
         font = faces(theme, "sans")[0]
@@ -261,11 +262,12 @@ class BodyWriter:
         elif kind == "watermark":
             self.watermark = " ".join(element.text_content().split())
             self.add_watermark(self.section.header)
-        elif kind == "cover":  # the cover page has no running header or footer, as in the PDF
+        elif kind == "cover":  # the cover page has an empty header and footer, as in the PDF
             self.section.different_first_page_header_footer = True
+            header, footer = self.section.first_page_header, self.section.first_page_footer
+            header.is_linked_to_previous = footer.is_linked_to_previous = False
+            oxml.set_style(header.paragraphs[0]._p, self.style_ids["Normal"])  # no header rule either
             if self.watermark:
-                header = self.section.first_page_header
-                oxml.set_style(header.paragraphs[0]._p, self.style_ids["Normal"])  # no header rule on the cover
                 self.add_watermark(header)
             self.blocks(container, element, lang)
         elif kind == "key-figures":
@@ -421,7 +423,7 @@ class BodyWriter:
                 self.run(sink, Inline(lang)).text = "1"
                 oxml.end_field(paragraph._p)
             elif part:  # the spaces around the numbers belong to the label
-                self.run(sink, Inline("zh-CN" if CJK.search(part) else lang)).text = part
+                self.run(sink, Inline(self.east_asian if CJK.search(part) else lang)).text = part
 
     # -- inline -------------------------------------------------------------------------------------
 
@@ -494,7 +496,7 @@ class BodyWriter:
         if chinese:
             rpr = oxml.rpr_of(run.element)
             oxml.set_fonts(rpr, None, faces(self.theme, FAMILIES.get(state.style or "") or sink.family)[1], True)
-            oxml.set_language(rpr, east_asian="zh-CN")
+            oxml.set_language(rpr, east_asian=self.east_asian)
         return run
 
 

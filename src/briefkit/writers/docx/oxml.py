@@ -112,26 +112,28 @@ def set_language(rpr: Element, latin: str | None = None, east_asian: str | None 
         lang.set(qn("w:eastAsia"), east_asian)
 
 
-def set_doc_defaults(styles: Element, latin: str | None, east_asian: str | None, language: str) -> None:
-    """Default fonts and zh-CN for East Asian text; Chinese line breaking and Latin/CJK spacing on."""
+def set_doc_defaults(
+    styles: Element, latin: str | None, east_asian: str | None, language: str, east_asian_language: str = "zh-CN"
+) -> None:
+    """Default fonts and zh-CN (or zh-TW) for East Asian text; Chinese line breaking and Latin/CJK spacing on."""
     defaults = get_or_add(styles, "w:docDefaults", ("w:docDefaults", "w:latentStyles", "w:style"))
     rpr = get_or_add(get_or_add(defaults, "w:rPrDefault", ("w:rPrDefault", "w:pPrDefault")), "w:rPr", ("w:rPr",))
     if latin or east_asian:
         set_fonts(rpr, latin, east_asian)
-    set_language(rpr, language, "zh-CN")
+    set_language(rpr, language, east_asian_language)
     ppr = get_or_add(get_or_add(defaults, "w:pPrDefault", ("w:rPrDefault", "w:pPrDefault")), "w:pPr", ("w:pPr",))
     for tag in ("w:kinsoku", "w:autoSpaceDE", "w:autoSpaceDN"):
         set_child(ppr, tag, PPR_ORDER, val="1")
 
 
-def fix_settings(settings: Element, update_fields: bool) -> None:
+def fix_settings(settings: Element, update_fields: bool, east_asian: str = "zh-CN") -> None:
     """The default template's zoom lacks w:percent (schema-invalid) and its East Asian theme language is ja-JP."""
     zoom = settings.find(qn("w:zoom"))
     if zoom is not None:
         zoom.set(qn("w:percent"), "100")
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
-        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+        theme_lang.set(qn("w:eastAsia"), east_asian)
     if update_fields and settings.find(qn("w:updateFields")) is None:
         later = {qn(name) for name in SETTINGS_AFTER_UPDATE_FIELDS}
         element = OxmlElement("w:updateFields")

@@ -49,7 +49,6 @@ STYLES = (
     StyleSpec("Heading 3", "sans", 11.5, True, "ink", 5, 1.5, True),
     StyleSpec("TOC Heading", "sans", 14, True, "accent", 4, 4, True, base="Heading 2"),
     StyleSpec("toc 1", after=2),
-    StyleSpec("toc 2", after=1.5),
     StyleSpec("Lead", size=12),
     StyleSpec("Standfirst", size=12.5, colour="muted"),
     StyleSpec("Meta", "sans", 8.5, colour="muted"),
@@ -87,11 +86,11 @@ def faces(theme: Theme, family: str) -> tuple[str, str]:
     return stack[0], cjk
 
 
-def apply_styles(document: Document, theme: Theme, language: str, from_theme: bool) -> None:
+def apply_styles(document: Document, theme: Theme, language: str, east_asian: str, from_theme: bool) -> None:
     """Theme styles on a fresh document; with a reference.docx only the styles it lacks."""
     latin, cjk = faces(theme, "serif")
     oxml.set_doc_defaults(document.styles.element, latin if from_theme else None,
-                          cjk if from_theme else None, language)
+                          cjk if from_theme else None, language, east_asian)
     existing = {style.name: style for style in document.styles}  # looking up by name scans them all
     for spec in STYLES:
         if spec.name in existing and not from_theme:
@@ -169,8 +168,6 @@ def _decorate(style: ParagraphStyle, name: str, theme: Theme) -> None:
         oxml.set_paragraph_border(ppr, "bottom", 0.5, _hex(colours.rule), space=4)
     elif name == "Footer":
         fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif name.startswith("toc "):
-        fmt.left_indent = Mm(6 * (int(name[-1]) - 1))
     elif name == "List Paragraph":
         fmt.left_indent = None
 
