@@ -119,28 +119,30 @@ def build(
     editions = options.editions or tuple(renderer.catalogue.languages)
     fonts = stamp(theme_families(renderer))
     plans, problems = load_plans(project, plan_refs)
-    report = BuildReport()
-    caches: dict[str, BuildCache] = {}
-    for loaded in plans:
-        cache = caches[loaded.plan.id] = BuildCache.load(_out_dir(project, options, loaded))
-        problems.extend(_checked_glyphs(loaded, renderer, cache, fonts))
-        findings = check_quality(loaded)
-        if options.strict:
-            problems.extend(findings)
-        else:
-            report.warnings.extend(str(finding) for finding in findings)
-    if problems:
-        raise ContentError(problems)
-
-    tasks: list[WriteTask] = []
-    for loaded in plans:
-        cache = caches[loaded.plan.id]
-        built = source_date(loaded.folder, loaded.plan.date)
-        for document in documents:
-            for edition in editions:
-                rendered = renderer.render(loaded, document, edition, built)
-                tasks.extend(_stale_tasks(project, loaded, rendered, options, cache, fonts, report))
-    _run(tasks, options, report, caches, progress)
+    caches = {loaded.plan.id: BuildCache.load(_out_dir(project, options, loaded)) for loaded in plans}
+    # A cold build will need the workers: start them now, so that they load WeasyPrint
+    # and the fonts while this process checks and renders.
+    cold = options.force or not all(cache.entries for cache in caches.values())
+    with _Workers(options, renderer, start_now=cold and not problems) as workers:
+        report = BuildReport()
+        for loaded in plans:
+            problems.extend(_checked_glyphs(loaded, renderer, caches[loaded.plan.id], fonts))
+            findings = check_quality(loaded)
+            if options.strict:
+                problems.extend(findings)
+            else:
+                report.warnings.extend(str(finding) for finding in findings)
+        if problems:
+            raise ContentError(problems)
+        tasks: list[WriteTask] = []
+        for loaded in plans:
+            built = source_date(loaded.folder, loaded.plan.date)
+            for document in documents:
+                for edition in editions:
+                    rendered = renderer.render(loaded, document, edition, built)
+                    tasks.extend(_stale_tasks(project, loaded, rendered, options, caches[loaded.plan.id], fonts,
+                                              report))
+        _run(tasks, workers, report, caches, progress)
     for cache in caches.values():
         cache.save()
     return report
@@ -235,16 +237,42 @@ def _images(html: str, plan_folder: Path) -> list[Path]:
     return found
 
 
+class _Workers:
+    """Worker processes that keep WeasyPrint and the fonts loaded, started only when there is work."""
+
+    def __init__(self, options: BuildOptions, renderer: Renderer, start_now: bool) -> None:
+        self.count = options.jobs or os.cpu_count() or 1
+        self.families = theme_families(renderer)
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        if start_now and self.count > 1 and set(options.formats) & {"pdf", "docx"}:
+            self.start()
+
+    def start(self) -> concurrent.futures.ProcessPoolExecutor:
+        if self.pool is None:
+            context = multiprocessing.get_context("fork")
+            self.pool = concurrent.futures.ProcessPoolExecutor(
+                self.count, mp_context=context, initializer=_warm_up, initargs=(self.families,)
+            )
+        return self.pool
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if self.pool is not None:
+            # On an error or Ctrl-C, queued outputs are dropped; running ones finish atomically or vanish.
+            self.pool.shutdown(wait=True, cancel_futures=error is not None)
+
+
 def _run(
     tasks: list[WriteTask],
-    options: BuildOptions,
+    workers: _Workers,
     report: BuildReport,
     caches: dict[str, BuildCache],
     progress: Progress | None,
 ) -> None:
     # Longest first, so that two workers finish together rather than one waiting on the report.
     tasks = sorted(tasks, key=lambda task: (task.format != "pdf", -len(task.rendered.html)))
-    workers = min(options.jobs or os.cpu_count() or 1, max(1, sum(task.format == "pdf" for task in tasks)))
     done = 0
 
     def finish(task: WriteTask, result: Output | BriefkitError) -> None:
@@ -263,28 +291,25 @@ def _run(
         if progress:
             progress(done, len(tasks), f"{task.plan}/{task.target.name}")
 
-    if workers <= 1 or len(tasks) <= 1:
+    if workers.pool is None and (workers.count <= 1 or sum(task.format != "html" for task in tasks) <= 1):
         for task in tasks:
             finish(task, write_output(task))
         return
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up) as pool:
-        futures = {pool.submit(write_output, task): task for task in tasks}
+    pool = workers.start()
+    futures = {pool.submit(write_output, task): task for task in tasks}
+    for future in concurrent.futures.as_completed(futures):
+        task = futures[future]
         try:
-            for future in concurrent.futures.as_completed(futures):
-                task = futures[future]
-                try:
-                    finish(task, future.result())
-                except concurrent.futures.process.BrokenProcessPool:
-                    finish(task, BriefkitError(f"{task.where}: the worker process died (killed or out of memory)"))
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+            finish(task, future.result())
+        except concurrent.futures.process.BrokenProcessPool:
+            finish(task, BriefkitError(f"{task.where}: the worker process died (killed or out of memory)"))
 
 
-def _warm_up() -> None:
-    """Worker start: load WeasyPrint once, not once per document."""
-    from .writers import pdf  # noqa: F401
+def _warm_up(families: tuple[str, ...]) -> None:
+    """Worker start: load WeasyPrint and the theme's faces once, not once per document."""
+    from .writers.pdf import warm_up
+
+    warm_up(families)
 
 
 def write_output(task: WriteTask) -> Output | BriefkitError:

@@ -253,8 +253,9 @@ class _Builder:
             return None
         self.source_map.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            # Reported once here; the collection is still read as plain data, so what is inside is checked
+            # and nothing downstream reports the same value again as missing.
             self._error(path, node, f"unsupported YAML tag {node.tag}")
-            return None
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if id(node) in self._open:

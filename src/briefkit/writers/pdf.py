@@ -108,6 +108,17 @@ def _lines_starting_with_closing_punctuation(document: Document) -> list[str]:
     return findings
 
 
+def warm_up(families: tuple[str, ...]) -> None:
+    """Lay out a line in each face, so the first real document does not pay for loading fonts."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        _FONT_CONFIG = FontConfiguration()
+    spans = "".join(f'<span style="font-family: {family!r}">Aa1 中文，</span><b style="font-family: {family!r}">'
+                    f"Aa1 中文</b>" for family in families)
+    with _weasyprint_warnings():
+        HTML(string=f'<p lang="zh-CN">{spans}</p>').render(font_config=_FONT_CONFIG)
+
+
 def write_pdf(
     html: str,
     *,
