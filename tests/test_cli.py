@@ -112,3 +112,17 @@ def test_glossary_prints_the_table(run):
     result = run("glossary", "shanghai-manufacturing")
     assert result.exit_code == 0
     assert "Zhangjiang Hi-Tech Park" in result.stdout and "张江高科技园区" in result.stdout
+
+
+def test_a_plan_folder_copied_anywhere_validates_and_builds_the_same(tmp_path):
+    elsewhere = tmp_path / "somewhere" / "else"
+    shutil.copytree(REPO / "content" / "shanghai-manufacturing", elsewhere)
+    runner = CliRunner(env={"SOURCE_DATE_EPOCH": "1525658400"})
+    args = ["--project", str(REPO)]
+    assert runner.invoke(cli, [*args, "validate", "--strict", str(elsewhere)]).exit_code == 0
+    for plan, out in ((str(elsewhere), tmp_path / "a"), ("shanghai-manufacturing", tmp_path / "b")):
+        result = runner.invoke(cli, [*args, "build", plan, "--doc", "handout", "--lang", "zh", "--format", "html",
+                                     "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    built = [(tmp_path / name / "shanghai-manufacturing" / "handout.zh.html").read_bytes() for name in "ab"]
+    assert built[0] == built[1]

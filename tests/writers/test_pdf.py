@@ -238,3 +238,11 @@ def test_traditional_edition_uses_tc_faces_and_says_it_is_machine_converted(proj
     reader = PdfReader(path)
     assert reader.metadata["/conversion"].startswith("Machine-converted from Simplified Chinese with OpenCC")
     assert reader.trailer["/Root"]["/Lang"] == "zh-Hant"
+
+
+def test_letter_paper_by_theme(project_copy):
+    _edit(project_copy.templates / "theme.yaml", "paper: A4", "paper: Letter")
+    report = build(project_copy, ("shanghai-manufacturing",), BuildOptions(("handout",), ("en",), ("pdf",)))
+    assert not report.failures
+    box = PdfReader(project_copy.output / "shanghai-manufacturing" / "handout.en.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
