@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +28,7 @@ from pypdf import PdfReader
 
 from briefkit.cli import cli
 from conftest import MINIMAL_PLAN, REPO
-from hostile.cases import CASES, OUTSIDE, Case, png, write_case, write_decoys
+from hostile.cases import ACCEPTED, CASES, OUTSIDE, Case, write_case, write_decoys
 
 BUILD = ("build", "plan/plan.yaml", "--doc", "handout", "--lang", "en", "--format", "html", "--format", "pdf",
          "--jobs", "1")
@@ -38,13 +38,14 @@ SOURCE_DATE_EPOCH = "1525658400"
 # An audit hook cannot be removed once added, so one hook records into whichever list is active.
 _recording: list[list[tuple[str, str]]] = []
 _SYSTEM = tuple(
-    str(Path(prefix).resolve())
-    for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, "/usr", "/etc/fonts", "/proc", "/dev", "/sys"}
-) + ("/etc/mime.types", "/etc/localtime", str(REPO / "src"))
+    Path(prefix).resolve()
+    for prefix in (sys.prefix, sys.base_prefix, sys.exec_prefix, "/usr", "/etc/fonts", "/etc/mime.types",
+                   "/etc/localtime", "/proc", "/dev", "/sys", REPO / "src")
+)
 
 
 def _hook(event: str, args: tuple[object, ...]) -> None:
-    if not _recording or threading.current_thread() is not threading.main_thread():
+    if not _recording:
         return
     if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
         _recording[-1].append(("open", os.fsdecode(args[0])))
@@ -66,14 +67,25 @@ def audit(project: Path) -> Iterator[list[tuple[str, str]]]:
         yield forbidden
     finally:
         _recording.remove(events)
-        allowed = (*(str((project / part).resolve()) for part in ("plan", "templates", "output")), *_SYSTEM)
+        allowed = (*((project / part).resolve() for part in ("plan", "templates", "output")), *_SYSTEM)
         for event, detail in events:
             if event != "open":
                 forbidden.append((event, detail))
                 continue
-            path = os.path.realpath(os.path.join(project, detail))
-            if not path.startswith(allowed) or path.startswith(str((project / OUTSIDE).resolve())):
-                forbidden.append((event, path))
+            path = Path(os.path.realpath(os.path.join(project, detail)))
+            if not any(path.is_relative_to(root) for root in allowed):
+                forbidden.append((event, str(path)))
+
+
+def test_the_audit_sees_a_read_outside_and_a_socket(tmp_path: Path):
+    write_decoys(tmp_path)
+    with audit(tmp_path) as forbidden:
+        (tmp_path / OUTSIDE / "secret.txt").read_bytes()
+        (tmp_path / "plan").mkdir()
+        (tmp_path / "plan" / "inside.txt").write_text("fine")
+        socket.socket().close()
+    assert [event for event, _ in forbidden] == ["open", "socket.__new__"]
+    assert forbidden[0][1] == str((tmp_path / OUTSIDE / "secret.txt").resolve())
 
 
 # -- projects and outputs ----------------------------------------------------------------------
@@ -86,14 +98,10 @@ def good_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO / "templates", root / "templates")
     (root / "plan").mkdir()
     (root / "plan" / "plan.yaml").write_text(MINIMAL_PLAN, encoding="utf-8")
-    previous = os.getcwd()
-    os.chdir(root)
-    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
         result = invoke(root, *BUILD)
-    finally:
-        os.chdir(previous)
-        del os.environ["SOURCE_DATE_EPOCH"]
     assert result.exit_code == 0, result.output
     assert {path.name for path in (root / "output" / "minimal").iterdir()} >= {"handout.en.html", "handout.en.pdf"}
     return root / "output"
@@ -160,12 +168,22 @@ def test_bad_content_is_refused_with_located_messages(project: Path, case: Case)
     assert forbidden == []
 
 
+@pytest.mark.parametrize("case", ACCEPTED, ids=[case.name for case in ACCEPTED])
+def test_odd_but_harmless_content_is_accepted(project: Path, case: Case):
+    write_case(case, project)
+    with audit(project) as forbidden:
+        result = invoke(project, "validate", "plan/plan.yaml")
+    assert_clean_exit(result, 0)
+    assert "plan/plan.yaml: ok (minimal, 2 actions" in result.stdout
+    assert forbidden == []
+
+
 def test_the_command_line_prints_no_traceback_for_a_binary_plan(project: Path):
     """The real program, not CliRunner: what a user sees in a terminal."""
     write_case(next(case for case in CASES if case.name == "png-saved-as-plan"), project)
     result = subprocess.run(
         [sys.executable, str(REPO / "build.py"), "--project", str(project), "validate", "plan/plan.yaml"],
-        capture_output=True, text=True, timeout=120,
+        cwd=project, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
@@ -173,19 +191,6 @@ def test_the_command_line_prints_no_traceback_for_a_binary_plan(project: Path):
         "Aborted with 1 content error.",
     ]
     assert result.stdout == ""
-
-
-def test_symlinks_and_percent_paths_never_reach_the_decoys(project: Path):
-    """The decoys are readable files: had anything followed a link or decoded %2e, the audit would show it."""
-    secret = (project / OUTSIDE / "secret.png").resolve()
-    names = {"symlinked-folder-leading-out", "percent-encoded-dot-dot", "image-from-another-plan-folder"}
-    for case in (case for case in CASES if case.name in names):
-        shutil.rmtree(project / "plan", ignore_errors=True)
-        write_case(case, project)
-        with audit(project) as forbidden:
-            assert invoke(project, *BUILD).exit_code == 2
-        assert forbidden == [], case.name
-    assert secret.read_bytes() == png(colour="red")
 
 
 # -- content is text: markup and template syntax are shown as typed ----------------------------
@@ -221,16 +226,11 @@ def literal_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO / "templates", root / "templates")
     (root / "plan").mkdir()
     (root / "plan" / "plan.yaml").write_text(HOSTILE_PLAN, encoding="utf-8")
-    previous = os.getcwd()
-    os.chdir(root)
-    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
-    try:
-        with audit(root) as forbidden:
-            result = invoke(root, "build", "plan/plan.yaml", "--doc", "stakeholder-report", "--lang", "en",
-                            "--format", "html", "--format", "pdf", "--format", "docx", "--jobs", "1")
-    finally:
-        os.chdir(previous)
-        del os.environ["SOURCE_DATE_EPOCH"]
+    with pytest.MonkeyPatch.context() as patch, audit(root) as forbidden:
+        patch.chdir(root)
+        patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        result = invoke(root, "build", "plan/plan.yaml", "--doc", "stakeholder-report", "--lang", "en",
+                        "--format", "html", "--format", "pdf", "--format", "docx", "--jobs", "1")
     assert_clean_exit(result, 0)
     assert forbidden == []
     return root / "output" / "minimal"
@@ -255,7 +255,7 @@ def test_no_markup_from_content_becomes_an_element(literal_outputs: Path):
     assert tree.xpath("//@*[starts-with(name(), 'on')]") == []
     assert [h.text_content() for h in tree.iter("h1")].count("Injected") == 0
     assert all(href.startswith(("#", "http:", "https:", "mailto:")) for href in tree.xpath("//a/@href"))
-    assert "49" not in tree.text_content() and "42" not in tree.text_content()
+    assert "49" not in tree.body.text_content() and "42" not in tree.body.text_content()
 
 
 # -- templates: located errors, confined files, the sandbox ------------------------------------

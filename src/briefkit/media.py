@@ -1,8 +1,9 @@
 """Image references in a plan -> checked files inside the plan folder.
 
 Content names images by paths relative to its own folder. Anything else (URLs,
-absolute paths, ../ escapes, symlinks leading out) is refused here, before any
-renderer could fetch it.
+absolute paths, ../ escapes, symlinks leading out, characters a URL reads
+differently) is refused here, before any renderer could fetch it; so are SVG
+images that declare entities or refer to anything outside themselves.
 """
 
 from __future__ import annotations
@@ -84,15 +85,17 @@ def _check_raster(path: Path) -> str | None:
 
 
 def _check_svg(path: Path, folder: Path, reference: str) -> str | None:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    data = path.read_bytes()
+    if b"<!ENTITY" in data:
+        # The PDF writer's XML parser expands entities: they can multiply the text a billion times.
+        return "SVG images may not declare entities (<!ENTITY ...>): they can read other files or multiply the text"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        root = etree.parse(str(path), parser).getroot()
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
         return "not a readable SVG image (the XML is broken)"
     if root.tag != _SVG:
         return "not an SVG image (the root element is not <svg>)"
-    if root.getroottree().docinfo.internalDTD is not None:
-        return "SVG images may not declare a <!DOCTYPE> (entities can read other files or multiply the text)"
     for element in root.iter():
         href = element.get("href") or element.get(_XLINK_HREF)
         if href and not href.startswith("#"):

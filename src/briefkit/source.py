@@ -1,8 +1,9 @@
 """Plan file bytes -> plain Python data plus a SourceMap (field path -> file:line:col).
 
 PyYAML's composer keeps a mark on every node; we build the data ourselves from
-the node tree so that duplicate keys, alias bombs, deep nesting and unsafe tags
-are refused with a location instead of being silently accepted.
+the node tree so that duplicate keys, alias bombs, deep nesting, unsafe tags and
+characters that hide or reorder text are refused with a location instead of
+being silently accepted.
 """
 
 from __future__ import annotations
@@ -103,10 +104,10 @@ def load_yaml(path: Path, display: str) -> LoadedFile:
     except OSError as exc:
         raise ContentError([Problem(Location(display), f"cannot read file: {exc.strerror}")]) from None
     if len(raw) > MAX_FILE_BYTES:
-        size = len(raw) / 1024 / 1024
-        raise ContentError(
-            [Problem(Location(display, 1, 1), f"file is {size:.1f} MiB; plan files are limited to 2 MiB")]
-        )
+        message = f"file is {len(raw) / 1024 / 1024:.1f} MiB; plan files are limited to 2 MiB"
+        if message.startswith("file is 2.0 MiB"):  # would read as no problem at all
+            message = f"file is {len(raw):,} bytes; plan files are limited to 2 MiB ({MAX_FILE_BYTES:,} bytes)"
+        raise ContentError([Problem(Location(display, 1, 1), message)])
     text = _decode(raw, display)
     if not text.strip() or all(line.lstrip().startswith("#") for line in text.splitlines() if line.strip()):
         raise ContentError([Problem(Location(display, 1, 1), "file is empty: expected a plan mapping")])

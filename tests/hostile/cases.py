@@ -102,6 +102,7 @@ ACTION_WITH_TARGET = edit(
     "    places: [harbour]\n    targets:\n      - metric: {en: Output, zh: 产值}\n"
     "        value: 10\n        deadline: 2022\n",
 )
+JUST_OVER = M + "# " + "x" * (2 * 1024 * 1024) + "\n"  # 2.0 MiB when rounded: the message gives bytes
 TIMELINE = M + "timeline:\n  - when: WHEN\n    text: {en: Launch, zh: 启动}\n"
 PASSWD = "/etc/passwd"
 LINE15 = "summary: {en: A short summary., zh: 一段简短的概要。}"
@@ -223,6 +224,12 @@ CASES: list[Case] = [
         "ten-megabyte-string",
         edit("A short summary.", "x" * (10 * 1024 * 1024)),
         ("plan/plan.yaml:1:1: file is 10.0 MiB; plan files are limited to 2 MiB",),
+    ),
+    Case(
+        "just-over-the-file-limit",
+        JUST_OVER,
+        (f"plan/plan.yaml:1:1: file is {len(JUST_OVER.encode()):,} bytes; plan files are limited to 2 MiB "
+         "(2,097,152 bytes)",),
     ),
     Case(
         "oversized-data-url-image",
@@ -561,8 +568,8 @@ CASES: list[Case] = [
     Case(
         "svg-with-an-external-entity",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG images may not declare a <!DOCTYPE> (entities can read other "
-         "files or multiply the text)",),
+        ("plan/plan.yaml:30:11: media[0].path: SVG images may not declare entities (<!ENTITY ...>): they can read "
+         "other files or multiply the text",),
         files={"media/chart.svg": b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
                + SVG % b"<text>&x;</text>", "media/chart.png": png()},
     ),
@@ -586,6 +593,20 @@ CASES: list[Case] = [
         ("plan/plan.yaml:30:11: media[0].path: not an SVG image (the root element is not <svg>)",),
         files={"media/chart.svg": b"<html><body><svg/></body></html>", "media/chart.png": png()},
     ),
+]
+
+W3C_DOCTYPE = b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">'
+
+# Odd but harmless: these must validate (exit 0), or the rules above are too strict.
+ACCEPTED: list[Case] = [
+    Case("byte-order-mark-and-crlf", b"\xef\xbb\xbf" + M.replace("\n", "\r\n").encode(), ()),
+    Case("zero-width-joiner-and-ideographic-space", edit("一段简短的概要。", "一段\u200d简短的\u3000概要。"), ()),
+    Case("astral-cjk-and-combining-marks", edit("A short summary.", "Caf\u00e9 cafe\u0301 𠮷野家"), ()),
+    Case("dot-dot-that-stays-inside", media("media/../media/photo.png"), (), files={"media/photo.png": png()}),
+    Case("chinese-file-name-with-a-space", media("'media/上海 照片.png'"), (), files={"media/上海 照片.png": png()}),
+    Case("svg-with-the-standard-doctype", media("media/chart.svg"), (),
+         files={"media/chart.svg": W3C_DOCTYPE + SVG % b'<rect width="5" height="5" fill="url(#g)"/>',
+                "media/chart.png": png()}),
 ]
 
 
@@ -613,7 +634,7 @@ def write_case(case: Case, project: Path) -> Path:
 def write_decoys(project: Path) -> Path:
     """Files next to the plan folder that content must never reach: readable, so a leak would show."""
     outside = project / OUTSIDE
-    outside.mkdir(exist_ok=True)
+    outside.mkdir(parents=True, exist_ok=True)
     (outside / "secret.png").write_bytes(png(colour="red"))
     (outside / "secret.txt").write_text("DECOY-SECRET-7f3a\n", encoding="utf-8")
     return outside
