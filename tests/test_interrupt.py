@@ -200,7 +200,6 @@ def test_killing_the_main_process_leaves_no_truncated_file_and_a_rerun_completes
     _rerun_completes(project, strays)
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline.py: workers outlive a killed main process and wait forever")
 def test_workers_exit_when_the_main_process_is_killed(project: Path, reaper):
     build = _start(project, "orphans")
     reaper.append(build.pid)
@@ -214,7 +213,6 @@ def test_workers_exit_when_the_main_process_is_killed(project: Path, reaper):
     assert not any(_alive(worker) for worker in workers), "orphaned workers are still running"
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline.py: a build does not remove .part files a killed build left")
 def test_a_build_removes_temporary_files_a_killed_build_left(project: Path):
     folder = _outputs(project)
     folder.mkdir(parents=True)
@@ -230,7 +228,6 @@ def test_a_build_removes_temporary_files_a_killed_build_left(project: Path):
     assert not stray.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="files.py: mkstemp makes outputs 0600; they should follow the umask like any file")
 def test_outputs_are_readable_as_the_umask_allows(tmp_path: Path):
     from briefkit.files import write_atomic
 

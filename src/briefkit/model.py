@@ -9,12 +9,34 @@ Chinese e-mail address.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
-NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+
+def _not_blank(value: str) -> str:
+    """Text that is only spaces (an ideographic space, say) is a missing translation, not a present one."""
+    if not value.strip():
+        raise PydanticCustomError("string_too_short", "text is blank")
+    return value
+
+
+def _month(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{4}(-(0[1-9]|1[0-2]))?", value):
+        message = "not a valid month: '{value}'; write it as YYYY or YYYY-MM"
+        raise PydanticCustomError("month", message, {"value": value})
+    return value
+
+
+def _year_as_text(value: object) -> object:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+NonEmpty = Annotated[str, StringConstraints(min_length=1), AfterValidator(_not_blank)]
+Month = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_month)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
@@ -118,7 +140,7 @@ class KeyFigure(_Strict):
 
 
 class Milestone(_Strict):
-    when: NonEmpty = Field(description="Year or year-month, e.g. 2018-04")
+    when: Month = Field(description="Year or year-month, e.g. 2018-04")
     text: Bilingual
     illustrative: bool = False
 

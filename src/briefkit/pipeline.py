@@ -13,6 +13,7 @@ import concurrent.futures
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ import lxml.html
 from . import media
 from .cache import BuildCache, digest, output_key
 from .errors import BriefkitError, ContentError, Problem
-from .files import write_atomic
+from .files import remove_stale_parts, write_atomic
 from .fonts import coverage, describe, stamp, uncovered
 from .model import iter_texts
 from .pack import pack_path, write_pack
@@ -120,6 +121,8 @@ def build(
     fonts = stamp(theme_families(renderer))
     plans, problems = load_plans(project, plan_refs)
     caches = {loaded.plan.id: BuildCache.load(_out_dir(project, options, loaded)) for loaded in plans}
+    for cache in caches.values():
+        remove_stale_parts(cache.folder)
     # A cold build will need the workers: start them now, so that they load WeasyPrint
     # and the fonts while this process checks and renders.
     cold = options.force or not all(cache.entries for cache in caches.values())
@@ -309,7 +312,15 @@ def _warm_up(families: tuple[str, ...]) -> None:
     """Worker start: load WeasyPrint and the theme's faces once, not once per document."""
     from .writers.pdf import warm_up
 
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     warm_up(families)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose build was killed (SIGKILL gives no chance to stop it) stops too, between files."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def write_output(task: WriteTask) -> Output | BriefkitError:

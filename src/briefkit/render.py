@@ -55,7 +55,7 @@ class Renderer:
         self.labels = _load_labels(templates / "labels.yaml")
         environment_class = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
         self.environment = environment_class(
-            loader=jinja2.FileSystemLoader(str(templates)),
+            loader=_ConfinedLoader(templates),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -112,7 +112,7 @@ class Renderer:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"templates/{exc.name or spec.template}:{exc.lineno}: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
-            raise TemplateError(f"templates/{spec.template}: template not found: {exc.name}") from None
+            raise TemplateError(f"{_template_position(exc, spec.template)}: template not found: {exc.message}") from None
         except jinja2.sandbox.SecurityError as exc:
             raise TemplateError(f"{_template_position(exc, spec.template)}: not allowed in a sandboxed template: "
                                 f"{exc}") from None
@@ -142,6 +142,20 @@ class Renderer:
         page_label = " · ".join(self.labels["page_of"][lang] for lang in languages)
         template = self.environment.get_template("style.css.j2")
         return template.render(theme=self.theme, page_label=_css_counter_content(page_label), traditional=traditional)
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Loads templates from one folder only: a symlink or ../ leading out of it is 'not found'."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder.resolve()
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.folder):
+            raise jinja2.TemplateNotFound(template, f"{template} (it leads outside the templates folder)")
+        return source, filename, uptodate
 
 
 class _Fills(dict[str, str]):

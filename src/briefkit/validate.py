@@ -24,6 +24,9 @@ from .source import PathKey, SourceMap, load_yaml
 PLAN_FILE = "plan.yaml"
 GLOSSARY_FILE = "glossary.yaml"
 _LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese", "zh-Hant": "Traditional Chinese"}
+# Language tags people type as keys, and the key they meant.
+_LANGUAGE_KEYS = {"zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "zh_hans": "zh", "cn": "zh", "chinese": "zh",
+                  "en-gb": "en", "en_gb": "en", "en-us": "en", "en_us": "en", "english": "en"}
 
 
 @dataclass
@@ -130,6 +133,15 @@ def _problems_from(
     return problems
 
 
+def _close_field(name: str, known: list[str]) -> str | None:
+    """The key `name` was probably meant to be: a language tag's plain form, or a near spelling."""
+    meant = _LANGUAGE_KEYS.get(name.lower())
+    if meant in known:
+        return meant
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
 def _misspelt_fields(errors: list[Any], data: Any, root: type[BaseModel]) -> list[PathKey]:
     """Required fields reported missing because they were misspelt: the unknown key says it all."""
     misspelt = []
@@ -139,8 +151,9 @@ def _misspelt_fields(errors: list[Any], data: Any, root: type[BaseModel]) -> lis
         path = _data_path(error["loc"], data, root)
         model = _model_at(path[:-1], root)
         if model is not None:
-            close = difflib.get_close_matches(str(path[-1]), _keys(model), n=1)
-            misspelt.extend((*path[:-1], name) for name in close)
+            close = _close_field(str(path[-1]), _keys(model))
+            if close:
+                misspelt.append((*path[:-1], close))
     return misspelt
 
 
@@ -211,9 +224,9 @@ def _message(kind: str, error: Any, path: PathKey, root: type[BaseModel] = Plan)
     if kind == "extra_forbidden":
         model = _model_at(path[:-1], root)
         known = sorted(_keys(model)) if model else []
-        close = difflib.get_close_matches(str(last), known, n=1, cutoff=0.5)
+        close = _close_field(str(last), known)
         if close:
-            hint = f"; did you mean '{close[0]}'?"
+            hint = f"; did you mean '{close}'?"
         elif 0 < len(known) <= 8:
             hint = f"; expected one of: {', '.join(known)}"
         else:
@@ -286,7 +299,8 @@ def _cross_check(data: dict[str, Any], folder: Path, source_map: SourceMap) -> l
                 problem((collection, index, "id"), f"duplicate id '{item_id}' (also {collection}[{first[item_id]}])")
             first.setdefault(item_id, index)
     zone_ids = [str(zone.get("id")) for _, zone in entries("zones")]
-    for index, action in entries("actions"):
+    zones_readable = data.get("zones") is None or isinstance(data.get("zones"), list)
+    for index, action in entries("actions") if zones_readable else []:
         places = action.get("places")
         for place_index, place in enumerate(places if isinstance(places, list) else []):
             if isinstance(place, str) and place not in zone_ids:

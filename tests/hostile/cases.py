@@ -298,15 +298,11 @@ CASES: list[Case] = [
         "zh-cn-instead-of-zh",
         edit("title: {en: First action, zh: 第一项行动}", "title: {en: First action, zh-CN: 第一项行动}"),
         ("plan/plan.yaml:20:31: actions[0].title.zh-CN: unknown key 'zh-CN'; did you mean 'zh'?",),
-        xfail="validate.py: a language tag (zh-CN, zh_CN, zh-Hans, cn; en-GB, en-US) used as a key is one "
-        "problem: say 'did you mean zh?' and drop the 'missing Simplified Chinese text' message",
     ),
     Case(
         "zones-as-text",
         edit("zones:\n  - id: harbour\n    name: {en: Harbour District, zh: 港区}", "zones: harbour"),
         ("plan/plan.yaml:25:8: zones: expected a list, got text 'harbour'",),
-        xfail="validate.py (_cross_check): check places against zone ids only when zones is a list; today each "
-        "place is also reported as 'no zone with id ...'",
     ),
     Case(
         "misspelt-key-deep-in-a-target",
@@ -327,8 +323,6 @@ CASES: list[Case] = [
         "chinese-that-is-only-an-ideographic-space",
         edit("zh: 第一项行动", "zh: '\u3000'"),
         ("plan/plan.yaml:20:35: actions[0].title.zh: missing Simplified Chinese text",),
-        xfail="model.py: NonEmpty must refuse text that is only whitespace (e.g. pattern r'\\S'), "
-        "or a blank translation passes as present",
     ),
     # -- control, invisible and bidirectional characters ---------------------------------------
     Case(
@@ -444,14 +438,11 @@ CASES: list[Case] = [
         "milestone-month-13",
         TIMELINE.replace("WHEN", "2018-13"),
         ("plan/plan.yaml:29:11: timeline[0].when: not a valid month: '2018-13'; write it as YYYY or YYYY-MM",),
-        xfail="model.py: Milestone.when needs a pattern (YYYY or YYYY-MM, month 01-12); today it reaches "
-        "text.format_month and fails the build (exit 1) with a template position instead of a content error",
     ),
     Case(
         "milestone-in-words",
         TIMELINE.replace("WHEN", "next spring"),
         ("plan/plan.yaml:29:11: timeline[0].when: not a valid month: 'next spring'; write it as YYYY or YYYY-MM",),
-        xfail="model.py: Milestone.when needs a pattern (see milestone-month-13)",
     ),
     # -- images --------------------------------------------------------------------------------
     Case(
