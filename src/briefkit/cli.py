@@ -303,11 +303,13 @@ def doctor_command(context: click.Context) -> None:
 @click.argument("plans", nargs=-1)
 @click.pass_context
 def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
-    """Remove built outputs (of PLAN, or of every plan)."""
+    """Remove built outputs (of PLAN, or of every plan and the template cache)."""
     project = _project(context)
-    targets = [project.output / name for name in plans] if plans else [
-        path for path in project.output.iterdir() if path.is_dir()
-    ] if project.output.is_dir() else []
+    if plans:
+        targets = [project.output / name for name in plans]
+    else:
+        built = [path for path in project.output.iterdir() if path.is_dir()] if project.output.is_dir() else []
+        targets = [*built, project.cache]
     for target in targets:
         if target.is_dir():
             shutil.rmtree(target)

@@ -115,7 +115,7 @@ def build(
     project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
 ) -> BuildReport:
     """Build every requested output that is not already up to date."""
-    renderer = Renderer(project.templates, sandboxed=not project.templates_trusted)
+    renderer = Renderer(project.templates, sandboxed=not project.templates_trusted, cache=project.cache / "jinja")
     documents = options.documents or tuple(renderer.catalogue.documents)
     editions = options.editions or tuple(renderer.catalogue.languages)
     fonts = stamp(theme_families(renderer))

@@ -23,6 +23,11 @@ class Project:
         return self.templates_override or self.root / "templates"
 
     @property
+    def cache(self) -> Path:
+        """Compiled templates and other throwaway speed-ups (git-ignored)."""
+        return self.root / ".briefkit-cache"
+
+    @property
     def templates_trusted(self) -> bool:
         """Only the project's own templates/ run outside Jinja's sandbox."""
         return self.templates.resolve() == (self.root / "templates").resolve()
