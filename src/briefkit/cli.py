@@ -95,8 +95,8 @@ def build_command(context: click.Context, plans: tuple[str, ...], documents: tup
     _print_summary(report)
     for warning in report.warnings:
         click.echo(warning if "warning: " in warning else f"warning: {warning}", err=True)
-    for name, error in report.failures:
-        click.echo(f"FAILED {name}:\n{error}", err=True)
+    for name, failure in report.failures:
+        click.echo(f"FAILED {name}:\n{failure}", err=True)
     if report.failures:
         click.echo(f"{len(report.failures)} of {len(report.outputs) + len(report.failures)} outputs failed.", err=True)
         sys.exit(EXIT_BUILD)
@@ -155,8 +155,8 @@ def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | Non
     except BriefkitError as error:
         _fail(error)
         return
-    for name, error in report.failures:
-        click.echo(f"FAILED {name}:\n{error}", err=True)
+    for name, failure in report.failures:
+        click.echo(f"FAILED {name}:\n{failure}", err=True)
     if report.failures:
         click.echo("No press pack written: some outputs failed.", err=True)
         sys.exit(EXIT_BUILD)

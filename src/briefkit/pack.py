@@ -75,7 +75,7 @@ def write_pack(
         entries.append(PackEntry(relative, (loaded.folder / relative).read_bytes(), format="media"))
     entries.append(PackEntry("CREDITS.txt", _credits(plan).encode("utf-8"), format="text"))
     entries.append(PackEntry("INDEX.txt", _index(plan, catalogue, entries).encode("utf-8"), format="text"))
-    manifest = {
+    manifest: dict[str, object] = {
         "plan": plan.id,
         "version": plan.version,
         "source_commit": source_commit,

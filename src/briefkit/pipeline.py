@@ -229,7 +229,8 @@ def _stale_tasks(
 def _images(html: str, plan_folder: Path) -> list[Path]:
     """The plan's image files a document names (their bytes are part of its key)."""
     found = []
-    for source in lxml.html.document_fromstring(html).xpath("//img/@src"):
+    sources = lxml.html.document_fromstring(html).xpath("//img/@src")
+    for source in sources if isinstance(sources, list) else []:
         try:
             path = media.resolve_inside(plan_folder, str(source))
         except ValueError:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import Problem
 from .files import write_atomic
 from .model import Bilingual, GlossaryTerm, iter_texts
-from .source import PathKey
+from .source import PathKey, SourceMap
 from .text import plain_text
 from .validate import GLOSSARY_FILE, LoadedPlan
 
@@ -240,7 +241,7 @@ def fix_punctuation(loaded: LoadedPlan) -> int:
     Only the characters of each Chinese scalar change, so comments, quoting and
     layout of the YAML stay exactly as the author wrote them.
     """
-    files = [(loaded.plan_file, loaded.source_map, ())]
+    files: list[tuple[Path, SourceMap, tuple[str, ...]]] = [(loaded.plan_file, loaded.source_map, ())]
     if loaded.glossary_map is not None:
         files.append((loaded.folder / GLOSSARY_FILE, loaded.glossary_map, ("glossary",)))
     changed = 0

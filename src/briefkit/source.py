@@ -130,6 +130,8 @@ def load_yaml(path: Path, display: str) -> LoadedFile:
         raise ContentError([Problem(Location(display, 1, 1), f"YAML error: {exc}")]) from None
     except RecursionError:
         raise ContentError([Problem(Location(display, 1, 1), "nesting is too deep to read")]) from None
+    if root is None:  # only comments or document markers
+        raise ContentError([Problem(Location(display, 1, 1), "file is empty: expected a plan mapping")])
     builder = _Builder(SourceMap(display))
     data = builder.build(root, ())
     if builder.fatal:

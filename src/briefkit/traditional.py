@@ -58,8 +58,9 @@ def to_traditional(html: str, glossary: list[GlossaryTerm]) -> str:
         if element.tail:
             element.tail = convert_text(element.tail, terms)
         for attribute in _CONVERTED_ATTRIBUTES:
-            if element.get(attribute) and not (element.tag == "meta" and element.get("charset")):
-                element.set(attribute, convert_text(element.get(attribute), terms))
+            value = element.get(attribute)
+            if value:
+                element.set(attribute, convert_text(value, terms))
         if element.get("lang", "").startswith("zh"):
             element.set("lang", LANG_TAG)
     root.set("lang", LANG_TAG)

@@ -361,7 +361,8 @@ class BodyWriter:
                 raise BuildError(f"{self.where}: <img src={source!r}>: Word needs its PNG twin {path.name}")
         with Image.open(path) as image:
             ratio = image.height / image.width
-        tallest = int(self.section.page_height - self.section.top_margin - self.section.bottom_margin) // 2
+        section = self.section
+        tallest = (int(section.page_height or 0) - int(section.top_margin or 0) - int(section.bottom_margin or 0)) // 2
         width = min(width or int(height / ratio), int(tallest / ratio))  # no photo taller than half a page
         shape = paragraph.add_run().add_picture(str(path), width=Emu(width), height=Emu(int(width * ratio)))
         oxml.set_picture_description(shape._inline, element.get("alt", ""))
@@ -403,9 +404,9 @@ class BodyWriter:
                 sink = marks
             self.inline(sink, child, Inline(lang))
             self.text(sink, child.tail, Inline(lang))
-        for sink in (main, marks):
-            if sink is not None:
-                self.finish(sink)
+        for finished in (main, marks):
+            if finished is not None:
+                self.finish(finished)
 
     def add_watermark(self, header: Any) -> None:
         self.watermarks += 1

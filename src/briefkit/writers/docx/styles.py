@@ -108,7 +108,7 @@ def apply_page(document: Document, theme: Theme) -> None:
 
 def text_width(document: Document) -> int:
     section = document.sections[0]
-    return int(section.page_width - section.left_margin - section.right_margin)
+    return int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
 
 
 def _define(document: Document, theme: Theme, spec: StyleSpec, existing: dict[str, Any]) -> Any:
