@@ -58,8 +58,8 @@ sys.addaudithook(_hook)
 
 @contextmanager
 def audit(project: Path) -> Iterator[list[tuple[str, str]]]:
-    """Yield the list of forbidden events: files opened outside the plan folder, templates, output and the
-    Python installation and system fonts; and any network use."""
+    """Yield the list of forbidden events: files opened outside the plan folder, templates, output, the
+    project's own cache of compiled templates, the Python installation and system fonts; and any network use."""
     events: list[tuple[str, str]] = []
     _recording.append(events)
     forbidden: list[tuple[str, str]] = []
@@ -67,7 +67,8 @@ def audit(project: Path) -> Iterator[list[tuple[str, str]]]:
         yield forbidden
     finally:
         _recording.remove(events)
-        allowed = (*((project / part).resolve() for part in ("plan", "templates", "output")), *_SYSTEM)
+        parts = ("plan", "templates", "output", ".briefkit-cache")
+        allowed = (*((project / part).resolve() for part in parts), *_SYSTEM)
         for event, detail in events:
             if event != "open":
                 forbidden.append((event, detail))
