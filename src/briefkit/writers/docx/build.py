@@ -1,46 +1,40 @@
 """The <body> of the semantic HTML (docs/html-vocabulary.md) -> the content of a python-docx Document.
 
 One walk maps each element of the vocabulary to Word: headings to Heading 1-3,
-lists to numbered paragraphs, tables to tables, the nav to a TOC field, the
-running header and watermark to the page header. An element, class or stray
-text outside the vocabulary raises BuildError naming the template: nothing is
+lists to numbered paragraphs, the nav to a TOC field, the running header and
+watermark to the page header. Tables and key figures are in tables.py, the
+runs inside every paragraph in runs.py. An element, class or stray text
+outside the vocabulary raises BuildError naming the template: nothing is
 dropped silently.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Emu, Mm, Pt
-from docx.table import Table, _Cell
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
-from docx.text.run import Run
 from PIL import Image
 
 from ...catalogue import Theme
 from ...errors import BuildError
 from ...media import resolve_inside, svg_twin
 from . import oxml
+from .runs import CJK, Element, Inline, RunWriter, Sink, bookmark_name, class_of, is_chinese
 from .styles import FAMILIES, LIST_INDENT, faces, text_width
+from .tables import write_key_figures, write_table
 
-Element = Any  # an lxml.html element
 Container = Document | _Cell
 PARAGRAPH_STYLES = {
     "": "Normal", "lead": "Lead", "standfirst": "Standfirst", "meta": "Meta", "issuer": "Issuer",
     "dateline": "Dateline", "embargo": "Embargo", "kicker": "Kicker", "contact": "Contact", "action": "Action",
 }
-# Spans marking where Han meets Latin (gap-*) or dashes that must not break (nobr) are plain runs in Word:
-# its own East Asian autospacing and line-breaking rules (set in styles.py) do that work.
-SPAN_STYLES = {"": None, "sep": "Separator", "illustrative": "Illustrative", "status": "Status", "nobr": None,
-               "gap-before": None, "gap-after": None, "gap-before gap-after": None}
-# The vocabulary: tag -> the class attributes it may carry ("" for none).
+# The block part of the vocabulary: tag -> the class attributes it may carry ("" for none); inline is in runs.py.
 BLOCKS = {
     "p": set(PARAGRAPH_STYLES), "h1": {"", "toc-title"}, "h2": {"", "toc-title"}, "h3": {"", "toc-title"},
     "ul": {""}, "ol": {""}, "figure": {""}, "blockquote": {"quote"}, "img": {"logo"}, "section": {""},
@@ -48,88 +42,27 @@ BLOCKS = {
                                                       "parallel"},
     "div": {"running-header", "watermark", "cover", "key-figures", "page-break"},
 }
-INLINE = {"strong": {""}, "em": {""}, "a": {""}, "br": {""}, "span": set(SPAN_STYLES)}
 HANDLERS = {"h1": "heading", "h2": "heading", "h3": "heading", "ul": "list", "ol": "list"}
 TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
-@dataclass(frozen=True)
-class Inline:
-    """How the runs of an inline element look, inherited down the tree as CSS does."""
-
-    lang: str
-    bold: bool = False
-    italic: bool = False
-    style: str | None = None
-    link: Any = None  # the w:hyperlink the runs go into
-
-
-@dataclass
-class Sink:
-    """A paragraph being filled with runs; at_space means a leading space would collapse."""
-
-    paragraph: Paragraph
-    family: str
-    last: Run | None = None
-    at_space: bool = True
-
-
-def is_chinese(lang: str) -> bool:
-    return lang.lower().startswith("zh")
-
-
-def class_of(element: Element) -> str:
-    return " ".join(element.get("class", "").split())
-
-
-def describe(element: Element) -> str:
-    classes = element.get("class")
-    return f'<{element.tag} class="{classes}">' if classes else f"<{element.tag}>"
-
-
-def bookmark_name(identifier: str) -> str:
-    """Word bookmark names: a letter first, then letters, digits and _; at most 40 characters."""
-    name = re.sub(r"[^A-Za-z0-9_]", "_", identifier)
-    return (name if name[:1].isalpha() else f"b{name}")[:40]
-
-
-class BodyWriter:
+class BodyWriter(RunWriter):
     """Walks one HTML body into one document."""
 
     def __init__(self, document: Document, theme: Theme, base: Path, where: str, east_asian: str = "zh-CN") -> None:
-        self.document, self.theme, self.base, self.where = document, theme, base, where
-        self.east_asian = east_asian  # Word's language id for Chinese runs: zh-CN, or zh-TW for zh-Hant
+        super().__init__(document, theme, where, east_asian)
+        self.document, self.base = document, base
         self.section = document.sections[0]
         self.numbering = document.part.numbering_part.element
         font = faces(theme, "sans")[0]
         self.lists = {ordered: oxml.add_abstract_list(self.numbering, ordered, LIST_INDENT, font)
                       for ordered in (False, True)}
-        self.tables: dict[Any, str] = {}  # w:tbl -> kind, to tell touching tables apart
+        self.tables: dict[Any, str] = {}  # w:tbl -> kind, so tables.add_table can tell touching tables apart
         self.page_break = self.has_toc = False
         self.bookmarks = self.watermarks = 0
         self.watermark = ""
-        self.style_ids = {style.name: style.style_id for style in document.styles}
 
-    # -- checking and plumbing ----------------------------------------------------------------------
-
-    def unknown(self, element: Element) -> BuildError:
-        return BuildError(f"{self.where}: {describe(element)} is not in the HTML vocabulary (docs/html-vocabulary.md)")
-
-    def children(self, parent: Element, allowed: dict[str, set[str]]) -> Iterator[Element]:
-        """`parent`'s elements, each checked against `allowed`; text between them must be blank."""
-        self.blank(parent.text, parent)
-        for child in parent:
-            if isinstance(child.tag, str):  # comments are not content
-                if class_of(child) not in allowed.get(child.tag, ()):
-                    raise self.unknown(child)
-                yield child
-            self.blank(child.tail, parent)
-
-    def blank(self, text: str | None, parent: Element) -> None:
-        if text and text.strip():
-            raise BuildError(f"{self.where}: text {text.strip()[:40]!r} directly inside {describe(parent)} "
-                             "is not in the HTML vocabulary (docs/html-vocabulary.md)")
+    # -- plumbing -----------------------------------------------------------------------------------
 
     def colour(self, name: str) -> str:
         return str(getattr(self.theme.colours, name)).lstrip("#").upper()
@@ -154,27 +87,6 @@ class BodyWriter:
         spacer = container.add_paragraph()
         spacer.paragraph_format.space_after = 0
         spacer.paragraph_format.line_spacing = Pt(points)
-
-    def table(self, container: Container, rows: int, widths: list[int], kind: str) -> Table:
-        previous = self.table_before(container)
-        if previous is not None and (kind, self.tables.get(previous)) != ("parallel", "parallel"):
-            self.spacer(container, 6)  # touching tables are drawn as one; only parallel rows should join up
-        table = container.add_table(rows, len(widths))
-        self.tables[table._tbl] = kind
-        table.autofit = False
-        oxml.set_table_width(table._tbl, sum(widths))
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Emu(width)
-            for cell in column.cells:
-                cell.width = Emu(width)
-                oxml.clear_cell(cell._tc)
-        for row in table.rows:
-            oxml.keep_row_together(row._tr)
-        return table
-
-    def close_cell(self, cell: _Cell) -> None:
-        if oxml.ends_without_paragraph(cell._tc):  # Word requires a cell to end with a paragraph
-            cell.add_paragraph()
 
     # -- blocks -------------------------------------------------------------------------------------
 
@@ -271,80 +183,13 @@ class BodyWriter:
                 self.add_watermark(header)
             self.blocks(container, element, lang)
         elif kind == "key-figures":
-            self.key_figures(container, element, lang)
+            write_key_figures(self, container, element, lang)
         else:
             self.blank(element.text_content(), element)
             self.page_break = True
 
-    # -- tables -------------------------------------------------------------------------------------
-
-    def rows(self, table: Element, cells: set[str]) -> list[tuple[bool, list[Element]]]:
-        """(is a header row, its cells) for each tr, inside optional thead/tbody."""
-        rows = []
-        for child in self.children(table, {"tr": {""}, "thead": {""}, "tbody": {""}}):
-            for row in [child] if child.tag == "tr" else self.children(child, {"tr": {""}}):
-                rows.append((child.tag == "thead", list(self.children(row, {name: {""} for name in cells}))))
-        return rows
-
     def on_table(self, container: Container, element: Element, lang: str) -> None:
-        if class_of(element) == "parallel":
-            self.parallel(container, element, lang)
-            return
-        rows = self.rows(element, {"th", "td"})
-        columns = max((len(cells) for _, cells in rows), default=0)
-        if not columns:
-            return
-        table = self.table(container, len(rows), column_widths(rows, columns, self.width(container)), "data")
-        rule = (0.5, self.colour("rule"))
-        oxml.set_table_borders(table._tbl, top=None, left=None, right=None, insideV=None, bottom=rule, insideH=rule)
-        oxml.set_cell_margins(table._tbl, left=113, right=113, top=57, bottom=57)
-        for index, (header, cells) in enumerate(rows):
-            if header:
-                oxml.repeat_row(table.rows[index]._tr)
-            for column in range(columns):
-                cell = table.cell(index, column)
-                if column < len(cells):
-                    style = "Table Heading" if cells[column].tag == "th" else "Table Text"
-                    self.text_block(cell, cells[column], style, cells[column].get("lang", lang))
-                if header:
-                    oxml.set_cell_borders(cell._tc, bottom=(1, self.colour("ink")))
-                self.close_cell(cell)
-
-    def parallel(self, container: Container, element: Element, lang: str) -> None:
-        """Aligned bilingual rows: English left, Chinese right, a hairline between."""
-        rows = self.rows(element, {"td"})
-        half = self.width(container) // 2
-        table = self.table(container, len(rows), [half, half], "parallel")
-        oxml.set_table_borders(table._tbl, top=None, left=None, bottom=None, right=None, insideH=None, insideV=None)
-        oxml.set_cell_margins(table._tbl, left=113, right=113)
-        for index, (_, cells) in enumerate(rows):
-            if len(cells) != 2:
-                raise BuildError(f'{self.where}: a <table class="parallel"> row needs two <td>, English and Chinese')
-            for column, source in enumerate(cells):
-                cell = table.cell(index, column)
-                self.blocks(cell, source, source.get("lang", lang))
-                self.close_cell(cell)
-            oxml.set_cell_borders(table.cell(index, 1)._tc, left=(0.5, self.colour("rule")))
-
-    def key_figures(self, container: Container, element: Element, lang: str) -> None:
-        """Call-outs as a shaded grid, three to a row, each with the accent rule on top."""
-        figures = list(self.children(element, {"div": {"key-figure"}}))
-        if not figures:
-            return
-        per_row = min(3, len(figures))
-        rows = -(-len(figures) // per_row)
-        table = self.table(container, rows, [self.width(container) // per_row] * per_row, "key-figures")
-        oxml.set_cell_margins(table._tbl, left=142, right=142, top=57, bottom=85)
-        gap = (6, "FFFFFF")  # white borders stand in for the gaps between call-outs
-        for index in range(rows * per_row):
-            cell = table.cell(index // per_row, index % per_row)
-            if index < len(figures):
-                oxml.set_cell_shading(cell._tc, self.colour("panel"))
-                oxml.set_cell_borders(cell._tc, top=(2, self.colour("accent")), left=gap, right=gap, bottom=gap)
-                for span in self.children(figures[index], {"span": {"value", "label"}}):
-                    style = "Key Figure Value" if class_of(span) == "value" else "Key Figure Label"
-                    self.text_block(cell, span, style, span.get("lang", lang))
-            self.close_cell(cell)
+        write_table(self, container, element, lang)
 
     # -- pictures -----------------------------------------------------------------------------------
 
@@ -426,88 +271,3 @@ class BodyWriter:
             elif part:  # the spaces around the numbers belong to the label
                 self.run(sink, Inline(self.east_asian if CJK.search(part) else lang)).text = part
 
-    # -- inline -------------------------------------------------------------------------------------
-
-    def fill(self, sink: Sink, element: Element, state: Inline) -> None:
-        self.text(sink, element.text, state)
-        for child in element:
-            self.inline(sink, child, state)
-            self.text(sink, child.tail, state)
-        self.finish(sink)
-
-    def inline(self, sink: Sink, element: Element, state: Inline) -> None:
-        if not isinstance(element.tag, str):
-            return  # a comment
-        if class_of(element) not in INLINE.get(element.tag, ()):
-            raise self.unknown(element)
-        state = replace(state, lang=element.get("lang", state.lang))
-        if element.tag == "br":
-            self.run(sink, state).add_break()
-            sink.at_space = True
-            return
-        if element.tag == "strong":
-            state = replace(state, bold=True)
-        elif element.tag == "em":
-            state = replace(state, italic=True)
-        elif element.tag == "a":
-            state = replace(state, link=self.link(sink, element), style="Hyperlink")
-        else:
-            state = replace(state, style=SPAN_STYLES[class_of(element)] or state.style)
-        self.text(sink, element.text, state)
-        for child in element:
-            self.inline(sink, child, state)
-            self.text(sink, child.tail, state)
-
-    def link(self, sink: Sink, element: Element) -> Any:
-        href = element.get("href", "")
-        if re.match(r"#[A-Za-z]", href):
-            return oxml.add_hyperlink(sink.paragraph._p, anchor=bookmark_name(href[1:]))
-        if re.match(r"(https?://|mailto:)", href):
-            relationship = sink.paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True)
-            return oxml.add_hyperlink(sink.paragraph._p, relationship=relationship)
-        raise BuildError(f"{self.where}: <a href={href!r}> is not in the HTML vocabulary (http(s), mailto or #id)")
-
-    def text(self, sink: Sink, text: str | None, state: Inline) -> None:
-        """Whitespace collapses as in HTML, across element boundaries."""
-        text = re.sub(r"\s+", " ", text or "")
-        if sink.at_space:
-            text = text.lstrip(" ")
-        if not text:
-            return
-        run = self.run(sink, state)
-        try:
-            run.text = text
-        except ValueError:
-            raise BuildError(f"{self.where}: text {text[:40]!r} holds a control character Word cannot store") from None
-        sink.last, sink.at_space = run, text.endswith(" ")
-
-    def finish(self, sink: Sink) -> None:
-        if sink.last is not None and sink.last.text.endswith(" "):
-            sink.last.text = sink.last.text.rstrip(" ")
-
-    def run(self, sink: Sink, state: Inline) -> Run:
-        run = Run(oxml.add_run(sink.paragraph._p if state.link is None else state.link), sink.paragraph)
-        chinese = is_chinese(state.lang)
-        if state.style:
-            oxml.set_style(run.element, self.style_ids[state.style])
-        if state.bold or (state.italic and chinese):  # Chinese has no italics: emphasis is bold
-            run.bold = True
-        if state.italic and not chinese:
-            run.italic = True
-        if chinese:
-            rpr = oxml.rpr_of(run.element)
-            oxml.set_fonts(rpr, None, faces(self.theme, FAMILIES.get(state.style or "") or sink.family)[1], True)
-            oxml.set_language(rpr, east_asian=self.east_asian)
-        return run
-
-
-def column_widths(rows: list[tuple[bool, list[Element]]], columns: int, total: int) -> list[int]:
-    """Widths by the longest line each column holds (CJK counts double), none under 12% of the table."""
-    need = [4.0] * columns
-    for _, cells in rows:
-        for index, cell in enumerate(cells):
-            for line in cell.itertext():
-                length = sum(2 if CJK.match(char) else 1 for char in " ".join(line.split()))
-                need[index] = max(need[index], min(length, 60))
-    shares = [max(value / sum(need), 0.12) for value in need]
-    return [int(total * share / sum(shares)) for share in shares]

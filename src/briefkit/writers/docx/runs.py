@@ -1,0 +1,177 @@
+"""Inline HTML (text, strong, em, a, br, span) -> the runs of a python-docx paragraph.
+
+RunWriter is the layer every part of the DOCX walk stands on: it checks each
+element against the vocabulary (docs/html-vocabulary.md), raising BuildError
+naming the template, and turns inline content into runs, collapsing
+whitespace across elements as HTML does and giving Chinese runs their East
+Asian face and language. build.py's BodyWriter adds the blocks on top.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from ...catalogue import Theme
+from ...errors import BuildError
+from . import oxml
+from .styles import FAMILIES, faces
+
+Element = Any  # an lxml.html element
+# Spans marking where Han meets Latin (gap-*) or dashes that must not break (nobr) are plain runs in Word:
+# its own East Asian autospacing and line-breaking rules (set in styles.py) do that work.
+SPAN_STYLES = {"": None, "sep": "Separator", "illustrative": "Illustrative", "status": "Status", "nobr": None,
+               "gap-before": None, "gap-after": None, "gap-before gap-after": None}
+# The inline part of the vocabulary: tag -> the class attributes it may carry ("" for none).
+INLINE = {"strong": {""}, "em": {""}, "a": {""}, "br": {""}, "span": set(SPAN_STYLES)}
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+@dataclass(frozen=True)
+class Inline:
+    """How the runs of an inline element look, inherited down the tree as CSS does."""
+
+    lang: str
+    bold: bool = False
+    italic: bool = False
+    style: str | None = None
+    link: Any = None  # the w:hyperlink the runs go into
+
+
+@dataclass
+class Sink:
+    """A paragraph being filled with runs; at_space means a leading space would collapse."""
+
+    paragraph: Paragraph
+    family: str
+    last: Run | None = None
+    at_space: bool = True
+
+
+def is_chinese(lang: str) -> bool:
+    return lang.lower().startswith("zh")
+
+
+def class_of(element: Element) -> str:
+    return " ".join(element.get("class", "").split())
+
+
+def describe(element: Element) -> str:
+    classes = element.get("class")
+    return f'<{element.tag} class="{classes}">' if classes else f"<{element.tag}>"
+
+
+def bookmark_name(identifier: str) -> str:
+    """Word bookmark names: a letter first, then letters, digits and _; at most 40 characters."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", identifier)
+    return (name if name[:1].isalpha() else f"b{name}")[:40]
+
+
+class RunWriter:
+    """Checks elements against the vocabulary and writes inline ones as runs of one document."""
+
+    def __init__(self, document: Document, theme: Theme, where: str, east_asian: str) -> None:
+        self.theme, self.where = theme, where
+        self.east_asian = east_asian  # Word's language id for Chinese runs: zh-CN, or zh-TW for zh-Hant
+        self.style_ids = {style.name: style.style_id for style in document.styles}
+
+    # -- checking -----------------------------------------------------------------------------------
+
+    def unknown(self, element: Element) -> BuildError:
+        return BuildError(f"{self.where}: {describe(element)} is not in the HTML vocabulary (docs/html-vocabulary.md)")
+
+    def children(self, parent: Element, allowed: dict[str, set[str]]) -> Iterator[Element]:
+        """`parent`'s elements, each checked against `allowed`; text between them must be blank."""
+        self.blank(parent.text, parent)
+        for child in parent:
+            if isinstance(child.tag, str):  # comments are not content
+                if class_of(child) not in allowed.get(child.tag, ()):
+                    raise self.unknown(child)
+                yield child
+            self.blank(child.tail, parent)
+
+    def blank(self, text: str | None, parent: Element) -> None:
+        if text and text.strip():
+            raise BuildError(f"{self.where}: text {text.strip()[:40]!r} directly inside {describe(parent)} "
+                             "is not in the HTML vocabulary (docs/html-vocabulary.md)")
+
+    # -- runs ---------------------------------------------------------------------------------------
+
+    def fill(self, sink: Sink, element: Element, state: Inline) -> None:
+        self.text(sink, element.text, state)
+        for child in element:
+            self.inline(sink, child, state)
+            self.text(sink, child.tail, state)
+        self.finish(sink)
+
+    def inline(self, sink: Sink, element: Element, state: Inline) -> None:
+        if not isinstance(element.tag, str):
+            return  # a comment
+        if class_of(element) not in INLINE.get(element.tag, ()):
+            raise self.unknown(element)
+        state = replace(state, lang=element.get("lang", state.lang))
+        if element.tag == "br":
+            self.run(sink, state).add_break()
+            sink.at_space = True
+            return
+        if element.tag == "strong":
+            state = replace(state, bold=True)
+        elif element.tag == "em":
+            state = replace(state, italic=True)
+        elif element.tag == "a":
+            state = replace(state, link=self.link(sink, element), style="Hyperlink")
+        else:
+            state = replace(state, style=SPAN_STYLES[class_of(element)] or state.style)
+        self.text(sink, element.text, state)
+        for child in element:
+            self.inline(sink, child, state)
+            self.text(sink, child.tail, state)
+
+    def link(self, sink: Sink, element: Element) -> Any:
+        href = element.get("href", "")
+        if re.match(r"#[A-Za-z]", href):
+            return oxml.add_hyperlink(sink.paragraph._p, anchor=bookmark_name(href[1:]))
+        if re.match(r"(https?://|mailto:)", href):
+            relationship = sink.paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True)
+            return oxml.add_hyperlink(sink.paragraph._p, relationship=relationship)
+        raise BuildError(f"{self.where}: <a href={href!r}> is not in the HTML vocabulary (http(s), mailto or #id)")
+
+    def text(self, sink: Sink, text: str | None, state: Inline) -> None:
+        """Whitespace collapses as in HTML, across element boundaries."""
+        text = re.sub(r"\s+", " ", text or "")
+        if sink.at_space:
+            text = text.lstrip(" ")
+        if not text:
+            return
+        run = self.run(sink, state)
+        try:
+            run.text = text
+        except ValueError:
+            raise BuildError(f"{self.where}: text {text[:40]!r} holds a control character Word cannot store") from None
+        sink.last, sink.at_space = run, text.endswith(" ")
+
+    def finish(self, sink: Sink) -> None:
+        if sink.last is not None and sink.last.text.endswith(" "):
+            sink.last.text = sink.last.text.rstrip(" ")
+
+    def run(self, sink: Sink, state: Inline) -> Run:
+        run = Run(oxml.add_run(sink.paragraph._p if state.link is None else state.link), sink.paragraph)
+        chinese = is_chinese(state.lang)
+        if state.style:
+            oxml.set_style(run.element, self.style_ids[state.style])
+        if state.bold or (state.italic and chinese):  # Chinese has no italics: emphasis is bold
+            run.bold = True
+        if state.italic and not chinese:
+            run.italic = True
+        if chinese:
+            rpr = oxml.rpr_of(run.element)
+            oxml.set_fonts(rpr, None, faces(self.theme, FAMILIES.get(state.style or "") or sink.family)[1], True)
+            oxml.set_language(rpr, east_asian=self.east_asian)
+        return run
