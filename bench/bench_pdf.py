@@ -49,7 +49,7 @@ def main() -> None:
                     rendered = renderer.render(loaded, document, edition)
                     renders.append(time.perf_counter() - begun)
                     result = write_pdf(
-                        rendered.html, base=loaded.folder, roots=[project.templates, loaded.folder],
+                        rendered.html, roots={"plan": loaded.folder, "templates": project.templates},
                         target=Path(out) / f"{document}.{edition}.pdf", where=document,
                     )
                     if first_pdf is None:

@@ -320,7 +320,7 @@ def test_broken_template_names_file_and_line_and_keeps_outputs(built: Path, temp
         ("local file", '<img src="file:///etc/passwd" alt="">',
          "refused to fetch file:///etc/passwd: it is outside templates/ and the plan folder"),
         ("decoy beside the plan", '<img src="../OUTSIDE/secret.png" alt="">',
-         "refused to fetch file://{project}/OUTSIDE/secret.png: it is outside templates/ and the plan folder"),
+         "refused to fetch ../OUTSIDE/secret.png (relative to the plan folder): it is outside templates/ and the plan folder"),
         ("web stylesheet", '<link rel="stylesheet" href="https://example.org/x.css">',
          "refused to fetch https://example.org/x.css: 'https:' URLs are never fetched"),
         ("css import", "<style>@import url(http://example.org/y.css);</style>",

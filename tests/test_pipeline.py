@@ -93,3 +93,16 @@ def test_parallel_and_serial_builds_give_the_same_bytes(project, tmp_path):
     for output in serial.outputs:
         twin = tmp_path / "b" / "shanghai-manufacturing" / output.path.name
         assert output.path.read_bytes() == twin.read_bytes(), output.path.name
+
+
+def test_two_checkouts_in_different_folders_give_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1525658400")
+    outputs = []
+    for where in ("one/checkout", "another/much/deeper/checkout"):
+        root = tmp_path / where
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copytree(REPO / "content", root / "content")
+        report = build(Project(root), PLAN, BuildOptions(("press-brief",), ("zh",), ("pdf", "docx"), jobs=1))
+        assert not report.failures
+        outputs.append({o.path.name: o.path.read_bytes() for o in report.outputs})
+    assert outputs[0] == outputs[1]

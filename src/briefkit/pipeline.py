@@ -336,7 +336,7 @@ def write_output(task: WriteTask) -> Output | BriefkitError:
         if task.format == "pdf":
             from .writers.pdf import write_pdf
 
-            result = write_pdf(rendered.html, base=task.plan_folder, roots=[task.templates, task.plan_folder],
+            result = write_pdf(rendered.html, roots={"plan": task.plan_folder, "templates": task.templates},
                                target=task.target, where=task.where, variant=task.pdf_variant, strict=task.strict)
             return Output(task.target, task.plan, rendered.document, rendered.edition, "pdf", result.pages,
                           time.perf_counter() - begun, result.layout_seconds, result.write_seconds,

@@ -191,11 +191,16 @@ def test_fetcher_refuses_symlinks_leading_out(tmp_path):
     (tmp_path / "secret.png").write_bytes(b"secret")
     (inside / "link.png").symlink_to(tmp_path / "secret.png")
     (inside / "ok.png").write_bytes(b"fine")
-    fetcher = ConfinedFetcher([inside])
-    assert fetcher.fetch((inside / "ok.png").as_uri()).read() == b"fine"
-    with pytest.raises(PermissionError):
-        fetcher.fetch((inside / "link.png").as_uri())
-    assert fetcher.refused == [f"refused to fetch {(inside / 'link.png').as_uri()}: it is outside templates/ and the plan folder"]
+    fetcher = ConfinedFetcher({"plan": inside})
+    base = fetcher.url_of("plan")
+    assert base == "file:///briefkit/plan/"  # never the real path: PDFs must not depend on where the checkout is
+    assert fetcher.fetch(base + "ok.png").read() == b"fine"
+    for url in (base + "link.png", (inside / "ok.png").as_uri(), base + "../secret.png"):
+        with pytest.raises(PermissionError):
+            fetcher.fetch(url)
+    assert fetcher.refused[0] == (
+        "refused to fetch link.png (relative to the plan folder): it is outside templates/ and the plan folder"
+    )
 
 
 def test_strict_turns_weasyprint_warnings_into_failures(project_copy):
@@ -219,10 +224,10 @@ def test_a_line_starting_with_closing_punctuation_is_reported(tmp_path):
     from briefkit.writers.pdf import write_pdf
 
     html = '<html lang="zh-CN"><body><p>上海制造<br>，这一行以逗号开头。</p><p>正常的一行。</p></body></html>'
-    result = write_pdf(html, base=tmp_path, roots=[tmp_path], target=tmp_path / "x.pdf", where="test")
+    result = write_pdf(html, roots={"plan": tmp_path}, target=tmp_path / "x.pdf", where="test")
     assert result.warnings == ["page 1: a line begins with closing punctuation: '，这一行以逗号开头。'"]
     with pytest.raises(BuildError, match="a line begins with closing punctuation"):
-        write_pdf(html, base=tmp_path, roots=[tmp_path], target=tmp_path / "y.pdf", where="test", strict=True)
+        write_pdf(html, roots={"plan": tmp_path}, target=tmp_path / "y.pdf", where="test", strict=True)
     assert not (tmp_path / "y.pdf").exists()
 
 

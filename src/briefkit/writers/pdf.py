@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import posixpath
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +33,7 @@ PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 # WeasyPrint warns with this when HarfBuzz-Subset is missing and it falls back
 # to fontTools: every PDF then takes seconds longer (FIELD_NOTES.md).
 _SLOW_SUBSET_WARNING = "fonttools"
+_MOUNT = "/briefkit"
 _PUBLISHED_METADATA = {"status", "embargo", "conversion"}
 
 
@@ -43,19 +46,39 @@ class PdfResult:
 
 
 class ConfinedFetcher(URLFetcher):
-    """Serves file: URLs inside `roots`; records and refuses everything else."""
+    """Serves files inside named folders; records and refuses everything else.
 
-    def __init__(self, roots: list[Path]) -> None:
+    Each folder is mounted at a fixed address (file:///briefkit/<name>/), never
+    at its real path: WeasyPrint names images by their URL, so real paths would
+    make the same sources give different PDF bytes in two checkouts.
+    """
+
+    def __init__(self, roots: dict[str, Path]) -> None:
         super().__init__(allowed_protocols=["file"])
-        self.roots = [root.resolve() for root in roots]
+        self.roots = {name: root.resolve() for name, root in roots.items()}
         self.refused: list[str] = []
+
+    def _shown(self, url: str) -> str:
+        """A mounted address as the author wrote it: relative to the plan folder."""
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        if parts.scheme != "file" or not path.startswith(_MOUNT + "/"):
+            return url
+        return f"{posixpath.relpath(path, f'{_MOUNT}/plan')} (relative to the plan folder)"
+
+    def url_of(self, name: str) -> str:
+        return f"file://{_MOUNT}/{name}/"
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file":
             return self._refuse(url, f"'{parts.scheme}:' URLs are never fetched")
-        path = Path(unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
+        mounted = re.match(rf"^{_MOUNT}/([^/]+)/(.*)$", unquote(parts.path))
+        root = self.roots.get(mounted.group(1)) if mounted else None
+        if mounted is None or root is None:
+            return self._refuse(url, "it is outside templates/ and the plan folder")
+        path = (root / mounted.group(2)).resolve()
+        if not path.is_relative_to(root):
             return self._refuse(url, "it is outside templates/ and the plan folder")
         if not path.is_file():
             return self._refuse(url, "no such file")
@@ -63,7 +86,8 @@ class ConfinedFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
 
     def _refuse(self, url: str, why: str) -> URLFetcherResponse:
-        shown = url if len(url) <= 120 else url[:117] + "..."
+        shown = self._shown(url)
+        shown = shown if len(shown) <= 120 else shown[:117] + "..."
         self.refused.append(f"refused to fetch {shown}: {why}")
         raise PermissionError(why)
 
@@ -122,21 +146,21 @@ def warm_up(families: tuple[str, ...]) -> None:
 def write_pdf(
     html: str,
     *,
-    base: Path,
-    roots: list[Path],
+    roots: dict[str, Path],
+    base: str = "plan",
     target: Path,
     where: str,
     variant: str | None = None,
     strict: bool = False,
 ) -> PdfResult:
-    """Lay out `html` (relative URLs resolve against `base`) and write `target` atomically."""
+    """Lay out `html` and write `target` atomically; relative URLs resolve in the folder `roots[base]`."""
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
         _FONT_CONFIG = FontConfiguration()  # reused: loading the CJK faces is the slow part
     fetcher = ConfinedFetcher(roots)
     with _weasyprint_warnings() as warnings:
         started = time.perf_counter()
-        document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=fetcher).render(
+        document = HTML(string=html, base_url=fetcher.url_of(base), url_fetcher=fetcher).render(
             font_config=_FONT_CONFIG,
             presentational_hints=True,  # honours <ol start>, which numbered bilingual rows need
         )
