@@ -35,6 +35,7 @@ def test_validate_bad_plan_exits_2_with_located_messages(make_plan, run):
     assert result.stderr.splitlines() == [
         "plan/plan.yaml:3:9: status: must be one of 'draft' or 'final'; got 'finale'",
         "plan/plan.yaml:20:35: actions[0].title.zh: missing Simplified Chinese text",
+        "plan/plan.yaml: en: 10/10 fields, zh: 9/10 fields",
         "Aborted with 2 content errors.",
     ]
     assert "Traceback" not in result.output

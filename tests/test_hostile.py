@@ -134,9 +134,9 @@ def assert_clean_exit(result: Result, exit_code: int) -> None:
     assert "Traceback" not in result.output
 
 
-def aborted(messages: tuple[str, ...]) -> list[str]:
+def aborted(messages: tuple[str, ...], summary: str = "") -> list[str]:
     count = len(messages)
-    return [*messages, f"Aborted with {count} content error{'s' if count != 1 else ''}."]
+    return [*messages, *([summary] if summary else []), f"Aborted with {count} content error{'s' if count != 1 else ''}."]
 
 
 # -- the corpus --------------------------------------------------------------------------------
@@ -161,9 +161,9 @@ def test_bad_content_is_refused_with_located_messages(project: Path, case: Case)
         checked = invoke(project, "validate", "plan/plan.yaml")
         built = invoke(project, *BUILD)
     assert_clean_exit(checked, 2)
-    assert checked.stderr.splitlines() == aborted(case.messages)
+    assert checked.stderr.splitlines() == aborted(case.messages, case.summary)
     assert_clean_exit(built, 2)
-    assert built.stderr.splitlines() == aborted(case.messages)
+    assert built.stderr.splitlines() == aborted(case.messages, case.summary)
     assert built.stdout == ""
     assert snapshot(project / "output") == before, "the previous outputs changed"
     assert forbidden == []

@@ -129,7 +129,8 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
 
 
 # -- the property --------------------------------------------------------------------------------
-LOCATED = re.compile(r"^(plan/plan\.yaml:\d+:\d+: |templates/[\w.-]+\.j2(:\d+)?[ :])")
+LOCATED = re.compile(r"^(plan/plan\.yaml:\d+:\d+: |templates/[\w.-]+\.j2(:\d+)?[ :]|"
+                     r"plan/plan\.yaml: en: \d+/\d+ fields, zh: \d+/\d+ fields$)")  # the completeness summary
 SUMMARY = re.compile(r"^(Aborted with \d+ content errors?\.|\[\d+/\d+\] |FAILED |\d+ of \d+ outputs failed\.)")
 
 

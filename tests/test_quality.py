@@ -85,7 +85,7 @@ def test_ascii_punctuation_is_flagged_and_fixed_in_place(make_plan):
     runner = CliRunner()
     strict = runner.invoke(cli, ["--project", str(REPO), "validate", "--strict", str(plan_file)])
     assert strict.exit_code == 2
-    assert ("plan/plan.yaml:18:7: summary.zh: warning: ASCII punctuation in Chinese text: "
+    assert ("plan/plan.yaml:18:7: summary.zh: ASCII punctuation in Chinese text: "
             "'('→'（' ')'→'）' ','→'，' '.'→'。' (briefkit validate --fix rewrites it)") in strict.stderr
     fixed = runner.invoke(cli, ["--project", str(REPO), "validate", "--fix", "--strict", str(plan_file)])
     assert fixed.exit_code == 0, fixed.output
@@ -111,7 +111,7 @@ def test_build_strict_fails_on_a_quality_warning(make_plan, tmp_path):
     result = CliRunner().invoke(cli, ["--project", str(REPO), "build", str(plan_file), "--strict", "--format", "html",
                                       "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "summary.zh: warning: numbers differ from the English: en has 3; zh has 5" in result.stderr
+    assert "plan/plan.yaml:15:27: summary.zh: numbers differ from the English: en has 3; zh has 5" in result.stderr
     assert not (tmp_path / "out").exists()
 
 

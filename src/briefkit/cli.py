@@ -7,9 +7,11 @@ stderr; listings and schemas to stdout.
 from __future__ import annotations
 
 import ctypes.util
+import dataclasses
 import hashlib
 import json
 import platform
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -34,14 +36,11 @@ def _project(context: click.Context) -> Project:
     return context.obj
 
 
-def _fail(error: BriefkitError, echo: bool = True) -> None:
-    if echo or not isinstance(error, ContentError):
-        click.echo(str(error), err=True)
-    else:  # warnings were shown as they were found; show only the errors that are not among them
-        for problem in error.problems:
-            if problem.severity == "error":
-                click.echo(str(problem), err=True)
+def _fail(error: BriefkitError) -> None:
+    click.echo(str(error), err=True)
     if isinstance(error, ContentError):
+        if error.summary:  # how much is translated, when translations are missing
+            click.echo(error.summary, err=True)
         count = len(error.problems)
         click.echo(f"Aborted with {count} content error{'s' if count != 1 else ''}.", err=True)
     sys.exit(error.exit_code)
@@ -174,6 +173,7 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
     """Check PLAN files and report every problem, located as file:line:col: field: message."""
     project = _project(context)
     problems: list[Problem] = []
+    summaries: list[str] = []
     try:
         renderer = Renderer(project.templates, sandboxed=not project.templates_trusted)
         for plan_file in project.plan_files(plans):
@@ -186,14 +186,17 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
                         loaded = load_plan(plan_file)
             except ContentError as error:
                 problems.extend(error.problems)
+                if error.summary:
+                    summaries.append(error.summary)
                 continue
             glyphs = check_glyphs(loaded, renderer)
             findings = check_quality(loaded)
             problems.extend(glyphs)
-            for finding in findings:
-                click.echo(str(finding), err=True)
-            if strict:
-                problems.extend(findings)
+            if strict:  # in strict mode a finding is an error like any other, shown once with them
+                problems.extend(dataclasses.replace(finding, severity="error") for finding in findings)
+            else:
+                for finding in findings:
+                    click.echo(str(finding), err=True)
             warned = f", {len(findings)} warning{'s' if len(findings) != 1 else ''}" if findings else ""
             if not glyphs:
                 click.echo(f"{_shown(plan_file)}: {'ok' if not findings else 'checked'} ({loaded.plan.id}, "
@@ -202,7 +205,7 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
         _fail(error)
         return
     if problems:
-        _fail(ContentError(problems), echo=not strict)
+        _fail(ContentError(problems, "\n".join(summaries)))
 
 
 @cli.command("glossary")
@@ -306,6 +309,10 @@ def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
     """Remove built outputs (of PLAN, or of every plan and the template cache)."""
     project = _project(context)
     if plans:
+        bad = [name for name in plans if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name)]
+        if bad:
+            click.echo(f"clean takes plan ids (their outputs under output/), not paths: {bad[0]!r}", err=True)
+            sys.exit(EXIT_USAGE)
         targets = [project.output / name for name in plans]
     else:
         built = [path for path in project.output.iterdir() if path.is_dir()] if project.output.is_dir() else []

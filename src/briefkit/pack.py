@@ -135,7 +135,7 @@ def _index(plan: Plan, catalogue: Catalogue, entries: list[PackEntry]) -> str:
             continue
         spec = catalogue.documents[entry.document]
         en, zh = _EDITION_NAMES.get(entry.language or "", (entry.language, entry.language))
-        pages = f", {entry.pages} pages · {entry.pages} 页" if entry.pages else ""
+        pages = f", {entry.pages} page{'s' if entry.pages != 1 else ''} · {entry.pages} 页" if entry.pages else ""
         lines.append(f"{entry.path:<36} {spec.title.en} ({en}, {entry.format}{pages}) · {spec.title.zh}（{zh}）")
     lines += [
         "",

@@ -10,6 +10,7 @@ failing output is reported and the others still finish.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import multiprocessing
 import os
 import shutil
@@ -22,7 +23,7 @@ from pathlib import Path
 import lxml.html
 
 from . import media
-from .cache import BuildCache, digest, output_key
+from .cache import BuildCache, digest, file_digest, output_key
 from .errors import BriefkitError, ContentError, Problem
 from .files import remove_stale_parts, write_atomic
 from .fonts import coverage, describe, stamp, uncovered
@@ -119,7 +120,7 @@ def build(
     documents = options.documents or tuple(renderer.catalogue.documents)
     editions = options.editions or tuple(renderer.catalogue.languages)
     fonts = stamp(theme_families(renderer))
-    plans, problems = load_plans(project, plan_refs)
+    plans, problems, summary = load_plans(project, plan_refs)
     caches = {loaded.plan.id: BuildCache.load(_out_dir(project, options, loaded)) for loaded in plans}
     for cache in caches.values():
         remove_stale_parts(cache.folder)
@@ -131,12 +132,12 @@ def build(
         for loaded in plans:
             problems.extend(_checked_glyphs(loaded, renderer, caches[loaded.plan.id], fonts))
             findings = check_quality(loaded)
-            if options.strict:
-                problems.extend(findings)
+            if options.strict:  # --strict: a finding is an error like any other
+                problems.extend(dataclasses.replace(finding, severity="error") for finding in findings)
             else:
                 report.warnings.extend(str(finding) for finding in findings)
         if problems:
-            raise ContentError(problems)
+            raise ContentError(problems, summary)
         tasks: list[WriteTask] = []
         for loaded in plans:
             built = source_date(loaded.folder, loaded.plan.date)
@@ -159,7 +160,7 @@ def build_packs(
     if report.failures:
         return [], report
     catalogue = Renderer(project.templates, sandboxed=not project.templates_trusted).catalogue
-    plans, _ = load_plans(project, plan_refs)
+    plans, _, _ = load_plans(project, plan_refs)
     packs = []
     for loaded in plans:
         outputs = [output for output in report.outputs if output.plan == loaded.plan.id]
@@ -170,15 +171,16 @@ def build_packs(
     return packs, report
 
 
-def load_plans(project: Project, plan_refs: tuple[str, ...]) -> tuple[list[LoadedPlan], list[Problem]]:
-    """Every requested plan that validates, and the problems of those that do not."""
-    plans, problems = [], []
+def load_plans(project: Project, plan_refs: tuple[str, ...]) -> tuple[list[LoadedPlan], list[Problem], str]:
+    """Every requested plan that validates; the problems of those that do not, and their translation summaries."""
+    plans, problems, summaries = [], [], []
     for plan_file in project.plan_files(plan_refs):
         try:
             plans.append(load_plan(plan_file))
         except ContentError as error:
             problems.extend(error.problems)
-    return plans, problems
+            summaries.extend([error.summary] if error.summary else [])
+    return plans, problems, "\n".join(summaries)
 
 
 def _out_dir(project: Project, options: BuildOptions, loaded: LoadedPlan) -> Path:
@@ -212,6 +214,9 @@ def _stale_tasks(
     for fmt in options.formats:
         target = out_dir / f"{stem}.{fmt}"
         settings = f"variant={options.pdf_variant};strict={options.strict}" if fmt == "pdf" else ""
+        reference = project.templates / "reference.docx"
+        if fmt == "docx" and reference.is_file():
+            settings = f"reference={file_digest(reference)}"  # its styles shape every DOCX
         key = output_key(rendered.html, fmt, settings, images, fonts if fmt != "html" else "")
         if not options.force and cache.is_fresh(target, key):
             pages = cache.entries[target.name].get("pages")

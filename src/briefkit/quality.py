@@ -39,10 +39,14 @@ _EN_WORDS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10,
+}
+_MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
     "september": 9, "october": 10, "november": 11, "december": 12,
 }
 _EN_WORD = re.compile(r"\b(" + "|".join(_EN_WORDS) + r")\b", re.I)
+# A month name counts only in a date ("April 2018", "7 May"): "may" and "march" are also plain words.
+_EN_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b(?=\s+\d)|(?<=\d\s)(" + "|".join(_MONTHS) + r")\b", re.I)
 _EN_TENS_UNITS = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(one|two|three|four|five|six|"
                             r"seven|eight|nine)\b", re.I)
 _ZH_ORDINAL = re.compile("第([〇零一二两三四五六七八九十百千]+)")
@@ -121,6 +125,8 @@ def english_numbers(text: str) -> Counter[float]:
         value = float(match.group(1).replace(",", ""))
         scale = (match.group(2) or "").strip().lower()
         found[value * {"million": 1e6, "billion": 1e9, "万": 1e4, "亿": 1e8}.get(scale, 1)] += 1
+    for match in _EN_MONTH.finditer(text):
+        found[float(_MONTHS[(match.group(1) or match.group(2)).lower()])] += 1
     for match in _EN_TENS_UNITS.finditer(text):
         found[float(_EN_WORDS[match.group(1).lower()] + _EN_WORDS[match.group(2).lower()])] += 1
     for match in _EN_WORD.finditer(_EN_TENS_UNITS.sub(" ", text)):

@@ -32,7 +32,8 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _TAG = re.compile(r"(<[^>]*>)")
 # A run of Latin letters or digits (with the marks that join them: 2,000  3.5%  IC-Park).
-_LATIN_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.,%+/&;#-]*[A-Za-z0-9%])?")
+# Escaped entities (&amp; &#39;) are not part of a run: a span must never cut one in half.
+_LATIN_RUN = re.compile(r"(?<![&#A-Za-z0-9])[A-Za-z0-9](?:[A-Za-z0-9.,%+/-]*[A-Za-z0-9%])?(?![A-Za-z0-9]*;)")
 _UNBREAKABLE = re.compile("(——+|……+)")
 
 

@@ -15,7 +15,9 @@ import opencc
 
 from .model import GlossaryTerm
 
-OPENCC_CONFIG = "s2t"
+OPENCC_CONFIG = "s2tw"  # Taiwan standard forms (為, 著), matching the TC faces and Word's zh-TW
+# Words OpenCC's segmentation gets wrong in our texts: 全市制造业 reads as 市制 + 造业.
+_PHRASES = {"制造": "製造"}
 LANG_TAG = "zh-Hant"
 CONVERSION_NOTE = f"Machine-converted from Simplified Chinese with OpenCC ({OPENCC_CONFIG}); not reviewed by an editor"
 COLOPHON = "本文件由簡體中文版經 OpenCC 自動轉換為繁體中文，未經人工校訂。"
@@ -33,17 +35,27 @@ def convert_text(text: str, glossary: list[GlossaryTerm] | tuple[GlossaryTerm, .
     """One string, Simplified -> Traditional, glossary terms as the glossary renders them."""
     if not text.strip():
         return text
-    terms = sorted(glossary, key=lambda term: len(term.zh), reverse=True)
+    renderings = {term.zh: term.zh_hant for term in glossary}
+    renderings.update({simplified: traditional for simplified, traditional in _PHRASES.items()
+                       if simplified not in renderings})
     protected: dict[str, str] = {}
-    for index, term in enumerate(terms):
-        if term.zh in text:
+    for index, simplified in enumerate(sorted(renderings, key=len, reverse=True)):
+        if simplified in text:
             marker = chr(_PRIVATE + index)
-            protected[marker] = term.zh_hant or _converter().convert(term.zh)
-            text = text.replace(term.zh, marker)
+            override = renderings[simplified]
+            protected[marker] = override or _convert_protected(simplified)
+            text = text.replace(simplified, marker)
     converted = _converter().convert(text).translate(_QUOTES)
     for marker, replacement in protected.items():
         converted = converted.replace(marker, replacement.translate(_QUOTES))
     return converted
+
+
+def _convert_protected(text: str) -> str:
+    """A glossary term without its own zh-Hant: convert it, keeping the built-in phrase fixes."""
+    for simplified, traditional in _PHRASES.items():
+        text = text.replace(simplified, traditional)
+    return _converter().convert(text)
 
 
 def to_traditional(html: str, glossary: list[GlossaryTerm]) -> str:

@@ -96,8 +96,32 @@ def load_plan(plan_file: Path) -> LoadedPlan:
                 plan = plan.model_copy(update={"glossary": terms})
     if problems or plan is None:
         problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
-        raise ContentError(problems)
+        gaps = any(p.message.startswith("missing ") and p.message.endswith(" text") for p in problems)
+        summary = translation_summary(loaded.data) if gaps else ""
+        raise ContentError(problems, f"{display}: {summary}" if summary else "")
     return LoadedPlan(plan, plan_file.parent, loaded.source_map, glossary_map)
+
+
+def translation_summary(data: Any) -> str:
+    """How many bilingual texts have each language, read from the raw data (so also when it is invalid)."""
+    counts = {"total": 0, "en": 0, "zh": 0}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if ("en" in node or "zh" in node) and set(node) <= {"en", "zh", "zh-Hant", "note"}:
+                counts["total"] += 1
+                for language in ("en", "zh"):
+                    value = node.get(language)
+                    counts[language] += isinstance(value, str) and bool(value.strip())
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(data)
+    total = counts["total"]
+    return f"en: {counts['en']}/{total} fields, zh: {counts['zh']}/{total} fields"
 
 
 def _load_glossary(path: Path) -> tuple[list[GlossaryTerm], SourceMap]:
