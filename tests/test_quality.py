@@ -111,7 +111,7 @@ def test_build_strict_fails_on_a_quality_warning(make_plan, tmp_path):
     result = CliRunner().invoke(cli, ["--project", str(REPO), "build", str(plan_file), "--strict", "--format", "html",
                                       "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "plan/plan.yaml:15:27: summary.zh: numbers differ from the English: en has 3; zh has 5" in result.stderr
+    assert "plan/plan.yaml:15:30: summary.zh: numbers differ from the English: en has 3; zh has 5" in result.stderr
     assert not (tmp_path / "out").exists()
 
 
