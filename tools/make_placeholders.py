@@ -45,11 +45,11 @@ INK = (29, 29, 31)
 # (file name, English caption, credit, motif). Captions and credits follow the
 # source article; keep them in step with media[] in plan.yaml.
 PHOTOS = (
-    ("machine-at-work.png", "A machine at work", "Photo: VCG", "gear"),
+    ("machine-at-work.png", "A machine working", "Photo: VCG", "gear"),
     ("zhangjiang-aerial.png", "A bird's-eye view of Zhangjiang Hi-Tech Park", "Photo: VCG", "blocks"),
     (
         "caohejing-expo.png",
-        "People at the second Caohejing Hi-Tech Park expo, held in October 2017 in Shanghai",
+        "People at the second Caohejing Hi-Tech Park expo, which was held in October 2017 in Shanghai",
         "Photo: IC",
         "crowd",
     ),
@@ -203,12 +203,13 @@ def make_photo(name: str, caption: str, credit: str, motif: str) -> Path:
 
 LOGO_W, LOGO_H = 600, 160
 # Geometry shared by the SVG and the PNG: a red rounded square with three white
-# bands (the river and the skyline, abstracted), then the word SHANGHAI.
+# bands, then the words LOGO PLACEHOLDER: we have no licence to use the issuer's real
+# emblem, and a made-up mark must not pass for it.
 MARK = (20, 20, 120, 120)  # x, y, width, height
 MARK_RADIUS = 18
 BANDS = ((40, 48, 80, 14), (40, 73, 64, 14), (40, 98, 48, 14))  # x, y, width, height
-WORD = "SHANGHAI"
-WORD_X, WORD_BASELINE, WORD_SIZE = 168, 104, 62
+WORD = "LOGO PLACEHOLDER"
+WORD_X, WORD_BASELINE, WORD_SIZE = 168, 96, 36
 
 
 def _hex(colour: tuple[int, int, int]) -> str:

@@ -67,6 +67,7 @@ class Organisation(_Strict):
     name: Bilingual
     short_name: Bilingual | None = None
     logo: str | None = Field(None, description="Image path relative to the plan folder")
+    logo_placeholder: bool = Field(False, description="True when the logo stands in for the real emblem")
     url: str | None = Field(None, description="Web address (one-language by nature)")
 
 
@@ -100,7 +101,7 @@ class Target(_Strict):
     metric: Bilingual
     value: float | int | None = None
     unit: Bilingual | None = None
-    deadline: int = Field(ge=1900, le=2200, description="Year by which the target is to be met")
+    deadline: int | None = Field(None, ge=1900, le=2200, description="Year by which the target is to be met")
 
 
 class Action(_Strict):

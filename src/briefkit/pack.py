@@ -111,6 +111,9 @@ def _media_files(loaded: LoadedPlan) -> list[str]:
 
 def _credits(plan: Plan) -> str:
     lines = [f"Image credits · 图片来源 — {plan.headline.en}", ""]
+    if plan.issuer.logo and plan.issuer.logo_placeholder:
+        lines += [f"{plan.issuer.logo}  (placeholder issuer logo · 占位标志)",
+                  "  not the issuer's emblem · 并非发布单位标志", ""]
     for item in plan.media:
         note = "  (placeholder image · 占位图)" if item.placeholder else ""
         lines += [
