@@ -251,6 +251,9 @@ def list_command(context: click.Context) -> None:
     click.echo("Languages:")
     for edition in catalogue.languages:
         click.echo(f"  {edition}")
+    for edition in EDITION_LANGUAGES:
+        if edition not in catalogue.languages:
+            click.echo(f"  {edition:<28} on request (--lang {edition}): machine-converted from Simplified Chinese")
 
 
 @cli.command("schema")

@@ -24,7 +24,7 @@ import lxml.html
 
 from . import media
 from .cache import BuildCache, digest, file_digest, output_key
-from .errors import BriefkitError, ContentError, Problem
+from .errors import BriefkitError, BuildError, ContentError, Problem
 from .files import remove_stale_parts, write_atomic
 from .fonts import coverage, describe, stamp, uncovered
 from .model import iter_texts
@@ -95,8 +95,28 @@ class WriteTask:
 Progress = Callable[[int, int, str], None]
 
 
-def theme_families(renderer: Renderer) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(renderer.theme.fonts.serif + renderer.theme.fonts.sans))
+def theme_families(renderer: Renderer, edition: str = "") -> tuple[str, ...]:
+    fonts = renderer.theme.fonts
+    if edition == "zh-Hant":
+        return tuple(dict.fromkeys(fonts.serif_hant + fonts.sans_hant))
+    return tuple(dict.fromkeys(fonts.serif + fonts.sans))
+
+
+def _missing_glyphs(rendered: RenderedDocument, renderer: Renderer) -> BuildError | None:
+    """All the text a document shows, template wording included, must have glyphs in its edition's faces.
+
+    The plan's own text is checked earlier, with its line and column; this catches what the
+    templates, the labels and the Traditional conversion add.
+    """
+    covered = coverage(theme_families(renderer, rendered.edition))
+    body = lxml.html.document_fromstring(rendered.html).find("body")
+    text = "".join(str(part) for part in body.itertext()) if body is not None else ""
+    missing = uncovered(text, covered) if covered else []
+    if not missing:
+        return None
+    shown = ", ".join(describe(char) for char in missing[:5])
+    return BuildError(f"templates/{rendered.template} ({rendered.document}.{rendered.edition}): {shown} "
+                      "has no glyph in the theme's fonts")
 
 
 def check_glyphs(loaded: LoadedPlan, renderer: Renderer) -> list[Problem]:
@@ -144,8 +164,12 @@ def build(
             for document in documents:
                 for edition in editions:
                     rendered = renderer.render(loaded, document, edition, built)
-                    tasks.extend(_stale_tasks(project, loaded, rendered, options, caches[loaded.plan.id], fonts,
-                                              report))
+                    stale = _stale_tasks(project, loaded, rendered, options, caches[loaded.plan.id], fonts, report)
+                    missing = _missing_glyphs(rendered, renderer) if stale else None
+                    if missing is not None:  # labels, template text or the Traditional conversion
+                        report.failures.append((f"{loaded.plan.id}/{document}.{edition}", missing))
+                        continue
+                    tasks.extend(stale)
         _run(tasks, workers, report, caches, progress)
     for cache in caches.values():
         cache.save()

@@ -16,13 +16,13 @@ from typing import Any
 
 import jinja2
 import jinja2.sandbox
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_theme
 from .errors import TemplateError, UsageError
 from .model import Bilingual
 from .source import load_yaml
-from .text import format_date, format_datetime, format_month, format_number, inline_markdown
+from .text import format_date, format_datetime, format_month, format_number, inline_markdown, space_chinese
 from .traditional import convert_text, to_traditional
 from .validate import LoadedPlan
 
@@ -68,8 +68,8 @@ class Renderer:
         )
         self.environment.filters.update(
             md=inline_markdown,
-            date=format_date,
-            month=format_month,
+            date=lambda value, language: _spaced(format_date(value, language), language),
+            month=lambda value, language: _spaced(format_month(value, language), language),
             datetime=format_datetime,
             number=format_number,
         )
@@ -147,6 +147,11 @@ class Renderer:
         page_label = " · ".join(self.labels["page_of"][lang] for lang in languages)
         template = self.environment.get_template("style.css.j2")
         return template.render(theme=self.theme, page_label=_css_counter_content(page_label), traditional=traditional)
+
+
+def _spaced(text: str, language: str) -> Markup | str:
+    """A date shown in Chinese body text gets the same Han/digit gap as the text around it."""
+    return Markup(space_chinese(str(escape(text)))) if language.startswith("zh") else text
 
 
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:

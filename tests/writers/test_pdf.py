@@ -251,3 +251,12 @@ def test_letter_paper_by_theme(project_copy):
     assert not report.failures
     box = PdfReader(project_copy.output / "shanghai-manufacturing" / "handout.en.pdf").pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_template_text_without_a_glyph_fails_that_document_only(project_copy):
+    labels = project_copy.templates / "labels.yaml"
+    _edit(labels, "contacts: {en: Media contacts, zh: 媒体联系人}", "contacts: {en: Media contacts 😀, zh: 媒体联系人}")
+    report = build(project_copy, ("shanghai-manufacturing",), BuildOptions(("handout",), ("en", "zh"), ("pdf",)))
+    assert [name for name, _ in report.failures] == ["shanghai-manufacturing/handout.en"]
+    assert "U+1F600 '😀' has no glyph in the theme's fonts" in str(report.failures[0][1])
+    assert [output.path.name for output in report.built] == ["handout.zh.pdf"]
