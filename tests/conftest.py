@@ -12,6 +12,16 @@ SAMPLE_PLAN = REPO / "content" / "shanghai-manufacturing" / "plan.yaml"
 MINIMAL_PLAN = (Path(__file__).parent / "cases" / "minimal-plan.yaml").read_text(encoding="utf-8")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current output (review the diff before committing)")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture
 def make_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
     """Write a plan folder `plan/` under a temporary working directory; return plan.yaml.
