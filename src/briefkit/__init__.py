@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .pipeline import BuildOptions, build, build_packs  # noqa: E402
 from .validate import load_plan  # noqa: E402
 
-__all__ = ["__version__", "load_plan"]
+__all__ = ["BuildOptions", "__version__", "build", "build_packs", "load_plan"]
