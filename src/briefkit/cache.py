@@ -35,7 +35,7 @@ def file_digest(path: Path) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
+def source_fingerprint() -> str:
     """The tool's own source: a writer fixed between releases must rebuild what it wrote."""
     package = Path(__file__).resolve().parent
     return digest(__version__, *(path.read_bytes() for path in sorted(package.rglob("*.py"))))
@@ -43,7 +43,7 @@ def code_fingerprint() -> str:
 
 def output_key(html: str, fmt: str, options: str, images: list[Path], fonts: str) -> str:
     image_digests = [f"{path.name}:{file_digest(path)}" for path in sorted(images)]
-    return digest(code_fingerprint(), fmt, options, html, fonts, *image_digests)
+    return digest(source_fingerprint(), fmt, options, html, fonts, *image_digests)
 
 
 @dataclass
