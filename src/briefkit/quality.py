@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from .editions import HAN_RANGES
 from .errors import Problem
 from .files import write_atomic
 from .model import Bilingual, GlossaryTerm, iter_texts
@@ -21,7 +22,7 @@ from .source import PathKey, SourceMap
 from .text import plain_text
 from .validate import GLOSSARY_FILE, LoadedPlan
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+_HAN = HAN_RANGES
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "亿": 100_000_000}

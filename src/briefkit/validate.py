@@ -17,13 +17,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import media
+from .editions import LANGUAGE_NAMES
 from .errors import ContentError, Location, Problem
 from .model import Glossary, GlossaryTerm, Plan
 from .source import PathKey, SourceMap, load_yaml
 
 PLAN_FILE = "plan.yaml"
 GLOSSARY_FILE = "glossary.yaml"
-_LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese", "zh-Hant": "Traditional Chinese"}
 # Language tags people type as keys, and the key they meant.
 _LANGUAGE_KEYS = {"zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "zh_hans": "zh", "cn": "zh", "chinese": "zh",
                   "en-gb": "en", "en_gb": "en", "en-us": "en", "en_us": "en", "english": "en"}
@@ -239,7 +239,7 @@ def _unwrap(annotation: Any) -> Any:
 
 def _message(kind: str, error: Any, path: PathKey, root: type[BaseModel] = Plan) -> str:
     last = path[-1] if path else ""
-    text_name = _LANGUAGE_NAMES.get(str(last))
+    text_name = LANGUAGE_NAMES.get(str(last))
     given = error.get("input")
     if text_name and kind in ("missing", "string_too_short"):
         return f"missing {text_name} text"
