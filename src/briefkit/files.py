@@ -63,11 +63,10 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 def display_path(path: Path) -> str:
     """A path as messages show it: relative to the current folder when inside it, else absolute."""
-    resolved = path.resolve()
     try:
-        return str(resolved.relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(resolved)
+        return str(path)
 
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: no clock in the output

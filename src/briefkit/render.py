@@ -19,11 +19,10 @@ import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from . import vocabulary
-from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_theme
+from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_labels, load_theme
 from .editions import EDITIONS
 from .errors import TemplateError, UsageError
 from .model import LANGUAGES, Bilingual
-from .source import load_yaml
 from .text import format_date, format_datetime, format_month, format_number, inline_markdown, space_chinese
 from .traditional import convert_text, to_traditional
 from .validate import LoadedPlan
@@ -54,7 +53,7 @@ class Renderer:
         self.shown = shown
         self.catalogue: Catalogue = load_catalogue(templates)
         self.theme: Theme = load_theme(templates)
-        self.labels = _load_labels(templates / "labels.yaml")
+        self.labels = load_labels(templates).labels
         environment_class = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
         self.environment = environment_class(
             loader=_ConfinedLoader(templates),
@@ -226,11 +225,6 @@ class _Fills(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
-
-
-def _load_labels(path: Path) -> dict[str, Bilingual]:
-    loaded = load_yaml(path, str(path))
-    return {key: Bilingual(**value) for key, value in loaded.data["labels"].items()}
 
 
 def _css_counter_content(label: str) -> Markup:
