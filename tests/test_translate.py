@@ -125,6 +125,14 @@ def test_exported_xliff_is_structurally_sound_and_reads_in_translate_toolkit(sam
     assert toolkit["actions.0.title"].target == load_plan(sample).plan.actions[0].title.zh
     assert all(unit.istranslated() for unit in store.units)
 
+    # A translation made through the toolkit's own XLIFF 2 writer comes back in; every other unit is untouched.
+    toolkit["actions.0.title"].target = "世界级品牌打造行动"
+    toolkit["actions.0.title"].marktranslated()
+    store.savefile("toolkit.xlf")
+    result = run("translate", "import", "plan", "toolkit.xlf")
+    assert result.stdout == "plan/plan.yaml: 95 translation(s) imported, 1 changed; 0 skipped, 0 untranslated\n"
+    assert load_plan(sample).plan.actions[0].title.zh == "世界级品牌打造行动"
+
 
 def test_a_cat_style_xliff_with_inline_markup_imports_exactly(harbour):
     before = harbour.read_text(encoding="utf-8")

@@ -24,6 +24,8 @@ BAD = [
      ["in.xlf:85:29: malformed XML: Opening and ending tag mismatch: target line 85 and targt"]),
     ("not XLIFF 2", "xlf", [(None, XLIFF_1_2)],
      ["in.xlf:2: XLIFF 1.x is not read: export an XLIFF 2 file with `briefkit translate export`"]),
+    ("DOCTYPE", "xlf", [("<xliff ", '<!DOCTYPE xliff [<!ENTITY t "港区">]>\n<xliff ')],
+     ["in.xlf:2: a DOCTYPE is not allowed in an XLIFF file"]),
     ("wrong target language", "xlf", [('trgLang="zh-CN"', 'trgLang="zh-TW"')],
      ["in.xlf:2: the target language is 'zh-TW'; expected Simplified Chinese (zh-CN): the plan's Chinese is Simplified"]),
     ("no target language", "xlf", [(' trgLang="zh-CN"', "")],

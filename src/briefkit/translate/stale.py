@@ -103,7 +103,9 @@ def stale_fields(texts: PlanTexts, records: dict[str, Record] | None) -> dict[st
         own = records.get(item.key)
         if (source, target) in pairs or (own is not None and own.source == source):
             continue
-        previous = by_target.get(target) or own
+        # What this Chinese was translated from: its own entry if it holds this Chinese, else the entry that does
+        # (the field moved), else its own entry (both languages changed).
+        previous = own if own is not None and own.target == target else by_target.get(target) or own
         if previous is not None:
             stale[item.key] = previous
     return stale
