@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polib
 import pytest
+import yaml
 from click.testing import CliRunner
 from lxml import etree
 
@@ -46,28 +47,47 @@ def harbour(tmp_path, monkeypatch) -> Path:
 # -- round trip ----------------------------------------------------------------------------------
 
 
+def bilingual(plan_file: Path) -> dict[str, tuple[str, str]]:
+    """Every en/zh mapping of a plan file by field path, found independently of briefkit (the sample may change shape)."""
+    found: dict[str, tuple[str, str]] = {}
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict) and "en" in node and set(node) <= {"en", "zh", "zh-Hant"}:
+            found[path] = (node["en"], node.get("zh"))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if path or key != "glossary":
+                    walk(value, f"{path}.{key}" if path else key)
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}[{index}]")
+
+    walk(yaml.safe_load(plan_file.read_text(encoding="utf-8")), "")
+    return found
+
+
 @pytest.mark.parametrize("fmt", ["xliff", "po"])
 def test_sample_round_trip_without_edits_leaves_the_plan_byte_identical(sample, fmt):
-    before = sample.read_bytes()
+    before, texts = sample.read_bytes(), bilingual(sample)
+    n = len(texts)
     out = f"sample.{fmt}"
     exported = run("translate", "export", "plan", "--format", fmt, "--out", out)
     assert exported.exit_code == 0, exported.output
-    assert exported.stdout == f"{out}: 95 units (0 new, 95 translated, 0 needs review)\n"
+    assert exported.stdout == f"{out}: {n} units (0 new, {n} translated, 0 needs review)\n"
     assert "no translation record yet" in exported.stderr
     imported = run("translate", "import", "plan", out)
     assert imported.exit_code == 0, imported.output
-    assert imported.stdout == "plan/plan.yaml: 95 translation(s) imported, 0 changed; 0 skipped, 0 untranslated\n"
+    assert imported.stdout == f"plan/plan.yaml: {n} translation(s) imported, 0 changed; 0 skipped, 0 untranslated\n"
     assert sample.read_bytes() == before
     record = json.loads((sample.parent / "plan.translations.json").read_text(encoding="utf-8"))
-    assert len(record["fields"]) == 95
-    assert record["fields"]["actions[2].title"]["en"] == load_plan(sample).plan.actions[2].title.en
+    assert {key: entry["en"] for key, entry in record["fields"].items()} == {k: en for k, (en, _) in texts.items()}
     assert run("validate", "--strict", "plan").exit_code == 0
 
 
 @pytest.mark.parametrize("fmt", ["xliff", "po"])
 def test_every_chinese_text_of_the_sample_can_be_replaced_in_place(sample, fmt):
     """Each scalar style of the sample (plain, quoted, folded) takes a new text; nothing else changes."""
-    before = sample.read_text(encoding="utf-8")
+    before, texts = sample.read_text(encoding="utf-8"), bilingual(sample)
     assert run("translate", "export", "plan", "--format", fmt, "--out", f"a.{fmt}").exit_code == 0
     exchanged = Path(f"a.{fmt}")
     if fmt == "po":
@@ -86,25 +106,26 @@ def test_every_chinese_text_of_the_sample_can_be_replaced_in_place(sample, fmt):
         tree.write(str(exchanged), xml_declaration=True, encoding="UTF-8")
     result = run("translate", "import", "plan", str(exchanged))
     assert result.exit_code == 0, result.output
-    assert "95 translation(s) imported, 95 changed" in result.stdout
-    plan = load_plan(sample).plan
-    assert plan.summary.zh.endswith("转型升级。（新）") and plan.actions[9].title.zh.endswith("（新）")
+    assert f"{len(texts)} translation(s) imported, {len(texts)} changed" in result.stdout
+    assert bilingual(sample) == {key: (en, zh + "（新）") for key, (en, zh) in texts.items()}
+    load_plan(sample)  # still a valid plan
     after = sample.read_text(encoding="utf-8")
     changed = [(old, new) for old, new in zip(before.splitlines(), after.splitlines(), strict=True) if old != new]
-    assert len(changed) == 95
-    assert all(new == old + "（新）" or new == old[:-1] + "（新）" + old[-1] for old, new in changed)
+    assert changed and all(new.replace("（新）", "", 1) == old for old, new in changed)
 
 
 def test_exported_xliff_is_structurally_sound_and_reads_in_translate_toolkit(sample):
     from translate.storage.xliff2 import Xliff2File
 
+    texts = bilingual(sample)
     assert run("translate", "export", "plan", "--out", "a.xlf").exit_code == 0
     root = etree.parse("a.xlf").getroot()
     assert (root.tag, root.get("version"), root.get("srcLang"), root.get("trgLang")) == (
         "{urn:oasis:names:tc:xliff:document:2.0}xliff", "2.1", "en", "zh-CN")
     units = root.findall(".//x:unit", NS)
     ids = [unit.get("id") for unit in units]
-    assert len(ids) == len(set(ids)) == 95 and all(re.fullmatch(r"[\w.:-]+", i) for i in ids)
+    assert len(ids) == len(set(ids)) == len(texts) and all(re.fullmatch(r"[\w.:-]+", i) for i in ids)
+    assert [unit.get("name") for unit in units] == list(texts)
     for unit in units:
         assert [etree.QName(child).localname for child in unit] in (
             ["notes", "segment"], ["notes", "originalData", "segment"])
@@ -113,25 +134,26 @@ def test_exported_xliff_is_structurally_sound_and_reads_in_translate_toolkit(sam
             assert {code.get("dataRefStart"), code.get("dataRefEnd")} <= data
         source_codes = {pc.get("id") for pc in unit.iterfind(".//x:source//x:pc", NS)}
         assert {pc.get("id") for pc in unit.iterfind(".//x:target//x:pc", NS)} <= source_codes
-    summary = root.find(".//x:unit[@name='summary']", NS)
-    assert etree.tostring(summary.find(".//x:target/x:pc", NS), encoding="unicode", with_tail=False).startswith(
-        '<pc xmlns="urn:oasis:names:tc:xliff:document:2.0" id="1" dataRefStart="d1" dataRefEnd="d1" type="fmt" '
-        'subType="xlf:b">10项专项行动</pc>')
+    assert root.find(".//x:target/x:pc[@subType='xlf:b']", NS) is not None  # the sample's bold, as a protected code
 
     store = Xliff2File.parsefile("a.xlf")
     toolkit = {unit.getid(): unit for unit in store.units}
-    assert len(toolkit) == 95
-    assert toolkit["actions.0.title"].source == load_plan(sample).plan.actions[0].title.en
-    assert toolkit["actions.0.title"].target == load_plan(sample).plan.actions[0].title.zh
+    assert len(toolkit) == len(texts)
     assert all(unit.istranslated() for unit in store.units)
+    plain = {unit.get("id"): unit.get("name") for unit in units if unit.find(".//x:pc", NS) is None}
+    for unit_id, key in plain.items():
+        assert (toolkit[unit_id].source, toolkit[unit_id].target) == texts[key]
 
     # A translation made through the toolkit's own XLIFF 2 writer comes back in; every other unit is untouched.
-    toolkit["actions.0.title"].target = "世界级品牌打造行动"
-    toolkit["actions.0.title"].marktranslated()
+    unit_id, key = next(iter(plain.items()))
+    revised = texts[key][1] + "（修订）"
+    toolkit[unit_id].target = revised
+    toolkit[unit_id].marktranslated()
     store.savefile("toolkit.xlf")
     result = run("translate", "import", "plan", "toolkit.xlf")
-    assert result.stdout == "plan/plan.yaml: 95 translation(s) imported, 1 changed; 0 skipped, 0 untranslated\n"
-    assert load_plan(sample).plan.actions[0].title.zh == "世界级品牌打造行动"
+    assert result.stdout == (f"plan/plan.yaml: {len(texts)} translation(s) imported, 1 changed; "
+                             "0 skipped, 0 untranslated\n")
+    assert bilingual(sample) == {**texts, key: (texts[key][0], revised)}
 
 
 def test_a_cat_style_xliff_with_inline_markup_imports_exactly(harbour):
@@ -239,3 +261,12 @@ def test_an_english_edit_makes_exactly_the_affected_fields_stale(harbour):
 ])
 def test_inline_markdown_converts_back_exactly(text):
     assert to_markdown(parse(text)) == text
+
+
+def test_export_writes_beside_the_working_directory_by_default_and_notes_the_glossary(harbour):
+    result = run("translate", "export", "plan", "--format", "po")
+    assert result.exit_code == 0
+    assert result.stdout == "plan.zh.po: 10 units (0 new, 10 translated, 0 needs review)\n"
+    entry = polib.pofile("plan.zh.po").find("actions[0].title", by="msgctxt")
+    assert (entry.comment, entry.occurrences) == ("glossary: Harbour District = 港区", [("plan.yaml", "33")])
+    assert run("translate", "export", "plan").stdout.startswith("plan.zh.xlf: 10 units")

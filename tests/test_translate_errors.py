@@ -45,6 +45,12 @@ BAD = [
      ['in.xlf:60: headline: inline code <pc id="7"> has no original data in this unit']),
     ("unexpected element", "xlf", [("<target>开放港区</target>", "<target>开放<b>港区</b></target>")],
      ["in.xlf:85: actions[0].title: unexpected element <b> in <target>"]),
+    ("bad code point", "xlf", [("<target>开放港区</target>", '<target>开放<cp hex="zz"/>港区</target>')],
+     ['in.xlf:85: actions[0].title: <cp hex="zz"> is not a code point']),
+    ("control character", "xlf", [("<target>开放港区</target>", '<target>开放<cp hex="7"/>港区</target>')],
+     ["in.xlf:85: actions[0].title: control character U+0007 is not allowed in text"]),
+    ("unit without id", "xlf", [('<unit id="zones.0.name" name="zones[0].name">', "<unit>")],
+     ["in.xlf:97: a <unit> without an id"]),
     ("hidden character", "xlf", [("<target>开放港区</target>", "<target>开放\u202e港区</target>")],
      ["in.xlf:85: actions[0].title: bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed in "
       "text: it can make text display differently from what reviewers read"]),

@@ -140,6 +140,9 @@ def read(path: Path, plan_file: Path) -> list[Unit]:
         unit_name = element.get("id", "")
         key = keys.get(unit_name) or element.get("name") or key_from_id(unit_name)
         location = Location(where, _line(element), 0, key)
+        if not unit_name:
+            problems.append(Problem(location, "a <unit> without an id"))
+            continue
         repeated = duplicate(key, location, first)
         if repeated is not None:
             problems.append(repeated)
@@ -176,7 +179,7 @@ def _check_root(root: etree._Element, where: str) -> None:
 
 def _unit(element: etree._Element, key: str, location: Location, problems: list[Problem]) -> Unit | None:
     """One <unit>: its segments and ignorables joined, inline codes turned back into Markdown."""
-    data = {item.get("id", ""): _plain(item) for item in element.iter(_q("data"))}
+    data = {item.get("id", ""): _plain(item, location, problems) for item in element.iter(_q("data"))}
     source_refs = {pc.get("id", ""): (pc.get("dataRefStart"), pc.get("dataRefEnd"), pc.get("dataRef"))
                    for part in element.iter(_q("source")) for pc in part.iter(_q("pc"), _q("ph"), _q("sc"), _q("ec"))}
     before = len(problems)
@@ -229,7 +232,7 @@ def _markdown(element: etree._Element, data: dict[str, str], source_refs: _Refs,
         elif name == "mrk":
             text += _markdown(child, data, source_refs, unit, problems)
         elif name == "cp":
-            text += chr(int(child.get("hex", "0"), 16))
+            text += _code_point(child, unit, problems)
         elif name not in ("sm", "em", ""):
             problems.append(Problem(Location(unit.file, _line(child), 0, unit.field),
                                     f"unexpected element <{name}> in <{etree.QName(element).localname}>"))
@@ -242,11 +245,21 @@ def _line(element: etree._Element) -> int:
     return line if isinstance(line, int) else 0
 
 
-def _plain(element: etree._Element) -> str:
+def _code_point(element: etree._Element, unit: Location, problems: list[Problem]) -> str:
+    """The character a <cp hex="..."/> stands for (XLIFF's way to carry characters XML cannot)."""
+    try:
+        return chr(int(element.get("hex", ""), 16))
+    except (ValueError, OverflowError):
+        problems.append(Problem(Location(unit.file, _line(element), 0, unit.field),
+                                f"<cp hex=\"{element.get('hex', '')}\"> is not a code point"))
+        return ""
+
+
+def _plain(element: etree._Element, unit: Location, problems: list[Problem]) -> str:
     """The text of a <data> element, <cp> code points included."""
     text = element.text or ""
     for child in element:
-        if etree.QName(child).localname == "cp":
-            text += chr(int(child.get("hex", "0"), 16))
+        if isinstance(child.tag, str) and etree.QName(child).localname == "cp":
+            text += _code_point(child, unit, problems)
         text += child.tail or ""
     return text
