@@ -30,13 +30,16 @@ STYLES = [
     ("t:\n  en: >-\n    E\n    F\n\nu: 1\n", "新", "t:\n  en: >-\n    E\n    F\n  zh: 新\n\nu: 1\n"),
     ("t: {en: E}\n", "新", "t: {en: E, zh: 新}\n"),
     ("\ufefft:\n  en: E\n  zh: 旧\n", "新", "t:\n  en: E\n  zh: 新\n"),
+    ("t:\r\n  en: E\r\n  zh: >-\r\n    旧\r\nu: 1\r\n", "新", "t:\r\n  en: E\r\n  zh: >-\r\n    新\r\nu: 1\r\n"),
+    ("t:\r\n  en: E\r\n  zh: >-\r\n    旧\r\nu: 1\r\n", "甲\n乙", 't:\r\n  en: E\r\n  zh: "甲\\n乙"\r\nu: 1\r\n'),
+    ("t:\r\n  en: E\r\nu: 1\r\n", "新", "t:\r\n  en: E\r\n  zh: 新\r\nu: 1\r\n"),
 ]
 
 
 @pytest.mark.parametrize(("before", "chinese", "after"), STYLES)
 def test_a_new_chinese_text_keeps_the_scalar_style_when_it_can(tmp_path: Path, before: str, chinese: str, after: str):
     plan_file = tmp_path / "plan.yaml"
-    plan_file.write_text(before, encoding="utf-8")
+    plan_file.write_bytes(before.encode("utf-8"))
     texts = read_plan_texts(plan_file)
     assert texts.bom == before.startswith("\ufeff")
     [item] = texts.fields

@@ -24,7 +24,7 @@ from .fields import PlanTexts
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BLOCK_HEADER = re.compile(r"([|>])([-+]?)[ \t]*(#.*)?$")
-_TRAILING_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*\Z")
+_TRAILING_BLANK_LINES = re.compile(r"(?:[ \t]*\r?\n)*\Z")
 # Characters YAML cannot carry raw inside double quotes: line breaks it would fold, and non-printables.
 _ESCAPE = re.compile("[\x7f-\x84\x86-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
@@ -75,7 +75,7 @@ def _plain_or_quoted(value: str, flow: bool) -> str:
 def _block(written: str, value: str) -> str:
     """A folded or literal scalar: keep its header and indentation when the new text is one line."""
     header, _, body = written.partition("\n")
-    match = _BLOCK_HEADER.match(header)
+    match = _BLOCK_HEADER.match(header.rstrip("\r"))
     tail = _TRAILING_BLANK_LINES.search(body)
     content = body[: tail.start()] if tail else body
     indent = len(content) - len(content.lstrip(" "))
@@ -84,7 +84,7 @@ def _block(written: str, value: str) -> str:
     fits = (match is not None and chomp != "+" and indent > 0 and line and line == line.strip()
             and "\n" not in line and (chomp == "-") != value.endswith("\n"))
     if not fits:
-        return _double_quoted(value) + written[len(written.rstrip("\n \t")) :]
+        return _double_quoted(value) + written[len(written.rstrip("\r\n \t")) :]
     return header + "\n" + " " * indent + line + (tail.group() if tail else "")
 
 
@@ -104,11 +104,12 @@ def _insertion(texts: PlanTexts, path: PathKey, chinese: str, flow: bool) -> tup
     if flow:
         return en_end, en_end, ", zh: " + _plain_or_quoted(chinese, True)
     _, key_column = texts.source_map.keys[(*path, "en")]
-    last = len(text[:en_end].rstrip(" \t\n"))
+    last = len(text[:en_end].rstrip(" \t\r\n"))
     newline = text.find("\n", last)
-    at = len(text) if newline < 0 else newline
+    at = len(text) if newline < 0 else newline - (text[newline - 1] == "\r")
+    line_break = "\r\n" if "\r\n" in text else "\n"  # the file's own line ends
     indent = " " * (key_column - 1)
-    return at, at, f"\n{indent}zh: {_plain_or_quoted(chinese, False)}"
+    return at, at, f"{line_break}{indent}zh: {_plain_or_quoted(chinese, False)}"
 
 
 def _verify(texts: PlanTexts, changes: dict[PathKey, str], new_text: str) -> None:
