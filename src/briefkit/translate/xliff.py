@@ -207,7 +207,7 @@ def _unit(element: etree._Element, key: str, location: Location, problems: list[
     if len(problems) > before:
         return None
     joined = None if any(target is None for target in targets) else "".join(t for t in targets if t is not None)
-    return Unit(key, "".join(str(s) for s in sources), joined, confirmed, location,
+    return Unit(key, "".join(sources), joined, confirmed, location,
                 Location(location.file, target_line, 0, key))
 
 
