@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ContentError, Problem
 from .model import Bilingual
+from .searchpath import TemplateFolders
 from .source import load_yaml
 
 Edition = str  # "en", "zh" or "bilingual"
@@ -53,11 +54,11 @@ class Theme(_Strict):
     fonts: Fonts
 
 
-def load_catalogue(templates: Path) -> Catalogue:
+def load_catalogue(templates: Path | TemplateFolders) -> Catalogue:
     return _load(templates / "documents.yaml", Catalogue)
 
 
-def load_theme(templates: Path) -> Theme:
+def load_theme(templates: Path | TemplateFolders) -> Theme:
     return _load(templates / "theme.yaml", Theme)
 
 

@@ -26,13 +26,14 @@ from . import media
 from .cache import BuildCache, digest, file_digest, output_key
 from .errors import BriefkitError, BuildError, ContentError, Problem
 from .files import remove_stale_parts, write_atomic
-from .fonts import coverage, describe, stamp, uncovered
+from .fonts import coverage, describe, foreign_fonts, stamp, substituted_faces, uncovered
 from .model import iter_texts
 from .pack import pack_path, write_pack
 from .project import Project
 from .provenance import source_commit, source_date
 from .quality import check_quality
 from .render import RenderedDocument, Renderer
+from .searchpath import TemplateFolders
 from .validate import LoadedPlan, load_plan
 
 FORMATS = ("pdf", "docx", "html")
@@ -84,7 +85,7 @@ class WriteTask:
     plan: str
     format: str
     plan_folder: Path
-    templates: Path
+    templates: TemplateFolders
     target: Path
     where: str
     key: str
@@ -100,6 +101,11 @@ def theme_families(renderer: Renderer, edition: str = "") -> tuple[str, ...]:
     if edition == "zh-Hant":
         return tuple(dict.fromkeys(fonts.serif_hant + fonts.sans_hant))
     return tuple(dict.fromkeys(fonts.serif + fonts.sans))
+
+
+def _all_theme_families(renderer: Renderer) -> tuple[str, ...]:
+    fonts = renderer.theme.fonts
+    return tuple(dict.fromkeys(fonts.serif + fonts.sans + fonts.serif_hant + fonts.sans_hant + fonts.required))
 
 
 def _missing_glyphs(rendered: RenderedDocument, renderer: Renderer) -> BuildError | None:
@@ -149,6 +155,12 @@ def build(
     cold = options.force or not all(cache.entries for cache in caches.values())
     with _Workers(options, renderer, start_now=cold and not problems) as workers:
         report = BuildReport()
+        # Fonts honest: a theme face fontconfig replaces is a warning at its theme entry (--strict: an error).
+        substituted = substituted_faces(renderer.templates / "theme.yaml")
+        if options.strict:
+            problems.extend(dataclasses.replace(problem, severity="error") for problem in substituted)
+        else:
+            report.warnings.extend(str(problem) for problem in substituted)
         for loaded in plans:
             problems.extend(_checked_glyphs(loaded, renderer, caches[loaded.plan.id], fonts))
             findings = check_quality(loaded)
@@ -170,7 +182,7 @@ def build(
                         report.failures.append((f"{loaded.plan.id}/{document}.{edition}", missing))
                         continue
                     tasks.extend(stale)
-        _run(tasks, workers, report, caches, progress)
+        _run(tasks, workers, report, caches, progress, _all_theme_families(renderer))
     for cache in caches.values():
         cache.save()
     return report
@@ -238,7 +250,7 @@ def _stale_tasks(
     for fmt in options.formats:
         target = out_dir / f"{stem}.{fmt}"
         settings = f"variant={options.pdf_variant};strict={options.strict}" if fmt == "pdf" else ""
-        reference = project.templates / "reference.docx"
+        reference = project.templates_for(loaded.folder) / "reference.docx"
         if fmt == "docx" and reference.is_file():
             settings = f"reference={file_digest(reference)}"  # its styles shape every DOCX
         key = output_key(rendered.html, fmt, settings, images, fonts if fmt != "html" else "")
@@ -250,7 +262,8 @@ def _stale_tasks(
             )
             continue
         where = f"templates/{rendered.template} ({loaded.plan.id} {stem})"
-        tasks.append(WriteTask(rendered, loaded.plan.id, fmt, loaded.folder, project.templates, target, where, key,
+        templates = project.templates_for(loaded.folder)
+        tasks.append(WriteTask(rendered, loaded.plan.id, fmt, loaded.folder, templates, target, where, key,
                                options.pdf_variant, options.strict))
     return tasks
 
@@ -303,6 +316,7 @@ def _run(
     report: BuildReport,
     caches: dict[str, BuildCache],
     progress: Progress | None,
+    families: tuple[str, ...] = (),
 ) -> None:
     # Longest first, so that two workers finish together rather than one waiting on the report.
     tasks = sorted(tasks, key=lambda task: (task.format != "pdf", -len(task.rendered.html)))
@@ -318,6 +332,10 @@ def _run(
         else:
             report.outputs.append(result)
             report.warnings.extend(result.warnings)
+            foreign = foreign_fonts(result.path, families) if result.format == "pdf" and families else []
+            if foreign:  # after writing: what the PDF really embeds, against what the theme names
+                report.warnings.append(f"{task.where}: warning: embeds {', '.join(foreign)}, "
+                                       "not a face of the theme's fonts (a fallback for characters they lack)")
             cache.record(task.target, task.key)
             if result.pages is not None:
                 cache.entries[task.target.name]["pages"] = str(result.pages)
@@ -365,7 +383,7 @@ def write_output(task: WriteTask) -> Output | BriefkitError:
         if task.format == "pdf":
             from .writers.pdf import write_pdf
 
-            result = write_pdf(rendered.html, roots={"plan": task.plan_folder, "templates": task.templates},
+            result = write_pdf(rendered.html, roots={"plan": task.plan_folder, "templates": task.templates.first},
                                target=task.target, where=task.where, variant=task.pdf_variant, strict=task.strict)
             return Output(task.target, task.plan, rendered.document, rendered.edition, "pdf", result.pages,
                           time.perf_counter() - begun, result.layout_seconds, result.write_seconds,

@@ -16,11 +16,13 @@ from typing import Any
 
 import jinja2
 import jinja2.sandbox
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_theme
 from .errors import TemplateError, UsageError
 from .model import Bilingual
+from .searchpath import TemplateFolders, inside
 from .source import load_yaml
 from .text import format_date, format_datetime, format_month, format_number, inline_markdown, space_chinese
 from .traditional import convert_text, to_traditional
@@ -47,18 +49,23 @@ class RenderedDocument:
 class Renderer:
     """One Jinja environment for every document, edition and plan."""
 
-    def __init__(self, templates: Path, *, sandboxed: bool = False, cache: Path | None = None) -> None:
-        """`sandboxed`: templates from outside the project run in Jinja's sandbox (no unsafe attributes).
+    def __init__(self, templates: Path | TemplateFolders, *, sandboxed: bool = False,
+                 cache: Path | None = None) -> None:
+        """`templates`: a folder (searched before the built-in defaults) or a whole search path.
 
+        `sandboxed`: templates from outside the project run in Jinja's sandbox (no unsafe attributes).
         `cache`: a folder for compiled templates; compiling them is most of a no-op rebuild's time.
         """
-        self.templates = templates
-        self.catalogue: Catalogue = load_catalogue(templates)
-        self.theme: Theme = load_theme(templates)
-        self.labels = _load_labels(templates / "labels.yaml")
+        self.templates = templates if isinstance(templates, TemplateFolders) else TemplateFolders.of(templates)
+        self.sandboxed = sandboxed
+        self._cache = cache
+        self._plan_renderers: dict[Path, Renderer] = {}
+        self.catalogue: Catalogue = load_catalogue(self.templates)
+        self.theme: Theme = load_theme(self.templates)
+        self.labels = _load_labels(self.templates / "labels.yaml")
         environment_class = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
         self.environment = environment_class(
-            loader=_ConfinedLoader(templates),
+            loader=_ConfinedLoader(self.templates),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -83,6 +90,9 @@ class Renderer:
             raise UsageError(f"unknown document '{document}'; known: {', '.join(self.catalogue.documents)}")
         if edition not in EDITION_LANGUAGES:
             raise UsageError(f"unknown language '{edition}'; known: {', '.join(EDITION_LANGUAGES)}")
+        own = self.for_plan(loaded.folder)
+        if own is not self:
+            return own.render(loaded, document, edition, built)
         if edition == "zh-Hant":
             simplified = self._render(loaded, document, spec, "zh", built, traditional=True)
             glossary = loaded.plan.glossary
@@ -127,6 +137,17 @@ class Renderer:
             raise TemplateError(f"{_template_position(exc, spec.template)}: {type(exc).__name__}: {exc}") from None
         return RenderedDocument(document, edition, spec.template, _tidy(html), title)
 
+    def for_plan(self, folder: Path) -> Renderer:
+        """The renderer for a plan whose folder has its own templates/ (searched first, sandboxed: it is content)."""
+        own = folder / "templates"
+        if not own.is_dir() or own.resolve() in (path.resolve() for path in self.templates.folders):
+            return self
+        key = own.resolve()
+        if key not in self._plan_renderers:
+            folders = TemplateFolders((own, *self.templates.folders))
+            self._plan_renderers[key] = Renderer(folders, sandboxed=True, cache=self._cache)
+        return self._plan_renderers[key]
+
     def _labeller(self, plan: Any) -> Any:
         brand = plan.brand or plan.headline
 
@@ -162,18 +183,37 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-class _ConfinedLoader(jinja2.FileSystemLoader):
-    """Loads templates from one folder only: a symlink or ../ leading out of it is 'not found'."""
+class _ConfinedLoader(jinja2.BaseLoader):
+    """Loads each template from the first folder of the search path that has it, and only from inside that folder.
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__(str(folder))
-        self.folder = folder.resolve()
+    A symlink or ../ leading out of the folder it was found in is 'not found', never a fall-through.
+    """
+
+    def __init__(self, templates: TemplateFolders) -> None:
+        self.templates = templates
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        if not Path(filename).resolve().is_relative_to(self.folder):
-            raise jinja2.TemplateNotFound(template, f"{template} (it leads outside the templates folder)")
-        return source, filename, uptodate
+        pieces = split_template_path(template)  # refuses ../ itself
+        for folder in self.templates.folders:
+            candidate = folder.joinpath(*pieces)
+            if not candidate.is_file():
+                continue
+            if not inside(candidate, folder):
+                raise jinja2.TemplateNotFound(template, f"{template} (it leads outside the templates folder)")
+            source = candidate.read_text(encoding="utf-8")
+            modified = candidate.stat().st_mtime
+
+            def uptodate(candidate: Path = candidate, modified: float = modified) -> bool:
+                try:
+                    return candidate.stat().st_mtime == modified
+                except OSError:
+                    return False
+
+            return source, str(candidate), uptodate
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        return sorted(path.name for path in self.templates.files())
 
 
 class _Fills(dict[str, str]):

@@ -24,6 +24,7 @@ from ...catalogue import load_theme
 from ...errors import BuildError
 from ...files import atomic_output
 from ...render import RenderedDocument
+from ...searchpath import TemplateFolders
 from . import oxml
 from .build import BodyWriter
 from .styles import apply_page, apply_styles
@@ -36,7 +37,8 @@ LATIN_LANGUAGE = "en-GB"  # the plans write British English; Chinese text is tag
 EAST_ASIAN_LANGUAGES = {"zh-CN": "zh-CN", "zh-Hant": "zh-TW"}
 
 
-def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path, target: Path, where: str) -> int | None:
+def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path | TemplateFolders, target: Path,
+               where: str) -> int | None:
     """Write `rendered` as DOCX to `target` atomically; the page count is unknown, so None."""
     theme = load_theme(templates)
     root = parse_html(rendered.html, where)
