@@ -384,9 +384,13 @@ def doctor_command(context: click.Context, strict: bool) -> None:
     for family in dict.fromkeys(fonts.serif + fonts.sans + fonts.serif_hant + fonts.sans_hant + fonts.required):
         faces = find_family(family)
         matched = matched_family(family)
-        substitute = f"substituted by {matched}" if matched and matched != family else None
-        report(f"font {family}", f"{len(faces)} faces, {faces[0].file}" if faces and not substitute else substitute,
-               required=strict or family in fonts.required)
+        if matched and matched != family:  # fontconfig would quietly print another face
+            click.echo(f"{'MISSING' if strict or family in fonts.required else 'absent '} {'font ' + family:<26} "
+                       f"substituted by {matched}")
+            required_missing = required_missing or strict or family in fonts.required
+            continue
+        report(f"font {family}", f"{len(faces)} faces, {faces[0].file}" if faces else None,
+               required=family in fonts.required)
     for problem in substituted_faces(project.templates / "theme.yaml"):
         click.echo(str(problem) if not strict else str(dataclasses.replace(problem, severity="error")), err=True)
     report("LibreOffice (tests)", shutil.which("soffice"), required=False)

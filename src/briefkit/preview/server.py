@@ -3,7 +3,7 @@
 Routes: / (the page), /assets/* (its script and style), /state (documents and
 editions), /events?doc=&edition= (server-sent events: one JSON state per
 rebuild), /view/DOC.EDITION.html (the HTML edition; the plan's images resolve
-beside it under /view/), /pdf/DOC.EDITION.pdf and /pages/DOC.EDITION/N.png.
+beside it under /view/), /pdf/DOC.EDITION.pdf and /pages/DOC.EDITION/N.jpg.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def create_app(session: Session) -> Starlette:
         number = int(request.path_params["number"])
         if written is None or not 1 <= number <= len(written.pages) or not written.pages[number - 1].is_file():
             return Response("no such page", status_code=404)
-        return FileResponse(written.pages[number - 1], media_type="image/png")
+        return FileResponse(written.pages[number - 1], media_type="image/jpeg")
 
     routes = [
         Route("/", page),
@@ -99,7 +99,7 @@ def create_app(session: Session) -> Starlette:
         Route("/events", events),
         Route("/view/{path:path}", view),
         Route("/pdf/{name}.pdf", pdf),
-        Route("/pages/{name}/{number:int}.png", page_image),
+        Route("/pages/{name}/{number:int}.jpg", page_image),
     ]
     return Starlette(routes=routes)
 

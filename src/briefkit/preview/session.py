@@ -102,8 +102,11 @@ class Session:
             self._renderer = None
             self._renderer_problem = str(error)
 
-    def rebuild(self) -> State:
-        """Validate and render everything (synchronous: run it off the event loop)."""
+    def rebuild(self, shown: set[tuple[str, str]] | None = None) -> State:
+        """Validate, then render what browsers show (`shown`; None: every document in every catalogue edition).
+
+        Synchronous: run it off the event loop. What is not shown is rendered when first asked for.
+        """
         begun = time.perf_counter()
         state = State(version=self.state.version + 1)
         if self._renderer is None:
@@ -119,9 +122,10 @@ class Session:
             return self._finish(state, begun)
         state.loaded = loaded
         renderer = self._renderer.for_plan(loaded.folder)
-        for document in self.documents:
-            for edition in self._renderer.catalogue.languages:
-                self._render(state, renderer, loaded, document, edition)
+        wanted = shown if shown is not None else {
+            (document, edition) for document in self.documents for edition in self._renderer.catalogue.languages}
+        for document, edition in sorted(wanted):
+            self._render(state, renderer, loaded, document, edition)
         return self._finish(state, begun)
 
     def rendered(self, document: str, edition: str) -> RenderedDocument | str:
@@ -156,7 +160,7 @@ class Session:
         async with self._lock:
             if templates_changed or self._renderer is None:
                 await asyncio.to_thread(self.reload_templates)
-            await asyncio.to_thread(self.rebuild)
+            await asyncio.to_thread(self.rebuild, set(self.watching.values()))
         self.announce()
         for document, edition in set(self.watching.values()):
             asyncio.create_task(self.ensure_pdf(document, edition))
@@ -231,7 +235,7 @@ class Session:
 
 
 async def _page_images(pdf: Path, folder: Path) -> list[Path]:
-    """PNG images of the pages (poppler's pdftoppm), so any browser shows them; empty without poppler."""
+    """JPEG images of the pages (poppler's pdftoppm; PNG takes three times as long), so any browser shows them."""
     if folder.parent.is_dir():  # the pages of earlier versions
         for old in folder.parent.iterdir():
             if old != folder:
@@ -239,10 +243,10 @@ async def _page_images(pdf: Path, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     try:
         process = await asyncio.create_subprocess_exec(
-            "pdftoppm", "-png", "-r", "60", str(pdf), str(folder / "page"),
+            "pdftoppm", "-jpeg", "-jpegopt", "quality=85", "-r", "60", str(pdf), str(folder / "page"),
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     except OSError:
         return []
     await process.wait()
-    return sorted(folder.glob("page-*.png"), key=lambda path: int(path.stem.rsplit("-", 1)[1]))
+    return sorted(folder.glob("page-*.jpg"), key=lambda path: int(path.stem.rsplit("-", 1)[1]))
 

@@ -90,7 +90,7 @@ function showPdf(state, name, key) {
   for (let number = 1; number <= pdf.pages; number++) {
     const image = new Image();
     image.alt = `page ${number}`;
-    image.src = `/pages/${name}/${number}.png?k=${pdf.key}`;
+    image.src = `/pages/${name}/${number}.jpg?k=${pdf.key}`;
     pages.append(image);
   }
 }
