@@ -69,10 +69,11 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright  # the test extra; its own browser download is never used
+
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed: run `make build` (it installs the system packages)")
-    with playwright_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
