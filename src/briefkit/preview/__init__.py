@@ -19,6 +19,7 @@ from ..project import Project
 from .session import Session
 
 __all__ = ["PreviewOptions", "open_socket", "serve"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,12 @@ def serve(project: Project, plan: str | None, options: PreviewOptions, say: Call
                      if value)
     say(f"Previewing {session.plan_id} ({plan_file}) at http://{shown_host}:{port}/{'?' + query if query else ''}")
     say("Edit and save: the page follows. Ctrl-C stops.")
-    config = uvicorn.Config(create_app(session), log_level="warning", access_log=False, lifespan="off")
+    if options.host in LOOPBACK:
+        hosts: list[str] | None = ["127.0.0.1", "localhost", "[::1]", "::1"]
+    else:
+        hosts = None
+        say(f"Listening on {options.host}: anyone who can reach this machine can read the plan.")
+    config = uvicorn.Config(create_app(session, hosts), log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
 
     async def run() -> None:

@@ -15,6 +15,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -27,7 +29,8 @@ _ASSET_TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/htm
 KEEPALIVE_SECONDS = 15.0
 
 
-def create_app(session: Session) -> Starlette:
+def create_app(session: Session, hosts: list[str] | None = None) -> Starlette:
+    """`hosts`: the Host headers answered (a page elsewhere cannot reach the plan through DNS rebinding)."""
     async def page(request: Request) -> Response:
         return FileResponse(ASSETS / "page.html", media_type="text/html")
 
@@ -101,7 +104,8 @@ def create_app(session: Session) -> Starlette:
         Route("/pdf/{name}.pdf", pdf),
         Route("/pages/{name}/{number:int}.jpg", page_image),
     ]
-    return Starlette(routes=routes)
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)] if hosts else []
+    return Starlette(routes=routes, middleware=middleware)
 
 
 def error_page(message: str) -> str:

@@ -51,6 +51,7 @@ function show(state) {
     $("problem-list").textContent = problems.join("\n");
     $("problems").hidden = false;
     $("status").textContent = `${problems.length} problem${problems.length > 1 ? "s" : ""}`;
+    $("pdf-link").hidden = true;
     frameKey = null;
     return;
   }
