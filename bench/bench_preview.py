@@ -1,7 +1,7 @@
 """Preview benchmark: edit -> updated HTML in the browser, and edit -> updated PDF pages, for the press brief.
 
 Starts `briefkit preview` on a copy of the plan, opens it in Debian's headless
-Chromium (Playwright), then edits the English headline --runs times and waits
+Chromium (Playwright), then edits the headline --runs times and waits
 each time until the browser shows the new headline (HTML) and the new PDF page
 images. Medians are reported; targets on the 2-core machine: HTML < 0.5 s,
 PDF < 3 s. Run from the repo root:
@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--plan", default="shanghai-manufacturing")
     parser.add_argument("--lang", default="en")
     arguments = parser.parse_args()
+    language = "zh" if arguments.lang in ("zh", "zh-Hant") else "en"  # the headline that edition shows first
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
@@ -61,7 +62,8 @@ def main() -> None:
                 for run in range(arguments.runs):
                     text = plan.read_text(encoding="utf-8")
                     marker = f"edit {run}"
-                    edited = re.sub(r"(headline:\n  en: )(.*?)( \(edit \d+\))?\n", rf"\1\2 ({marker})\n", text, count=1)
+                    edited = re.sub(rf"(headline:\n(?:  en: .*\n)?  {language}: )(.*?)( \(edit \d+\))?\n",
+                                    rf"\1\2 ({marker})\n", text, count=1)
                     pages_key = page.get_attribute("#pages", "data-key")
                     begun = time.perf_counter()
                     plan.write_text(edited, encoding="utf-8")
@@ -77,7 +79,8 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(10)
-    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} (the figures grow with it)")
     print(f"plan {arguments.plan}, press-brief.{arguments.lang}, {arguments.runs} edits of the headline")
     print(f"edit -> HTML in the browser: median {statistics.median(html_times):.3f} s "
           f"(min {min(html_times):.3f}, max {max(html_times):.3f})")
