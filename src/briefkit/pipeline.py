@@ -13,7 +13,6 @@ import concurrent.futures
 import dataclasses
 import multiprocessing
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +24,7 @@ import lxml.html
 from . import media
 from .cache import BuildCache, digest, file_digest, output_key
 from .errors import BriefkitError, BuildError, ContentError, Problem
-from .files import remove_stale_parts, write_atomic
+from .files import ensure_folder, output_error, remove_stale_parts, shown, write_atomic
 from .fonts import coverage, describe, stamp, uncovered
 from .model import iter_texts
 from .pack import pack_path, write_pack
@@ -141,6 +140,7 @@ def build(
     editions = options.editions or tuple(renderer.catalogue.languages)
     fonts = stamp(theme_families(renderer))
     plans, problems, summary = load_plans(project, plan_refs)
+    problems.extend(_duplicate_ids(plans))
     caches = {loaded.plan.id: BuildCache.load(_out_dir(project, options, loaded)) for loaded in plans}
     for cache in caches.values():
         remove_stale_parts(cache.folder)
@@ -158,6 +158,9 @@ def build(
                 report.warnings.extend(str(finding) for finding in findings)
         if problems:
             raise ContentError(problems, summary)
+        for cache in caches.values():
+            ensure_folder(cache.folder)  # a file in the way: one clear message (exit 1), not one per output
+            report.warnings.extend([cache.problem] if cache.problem else [])
         tasks: list[WriteTask] = []
         for loaded in plans:
             built = source_date(loaded.folder, loaded.plan.date)
@@ -188,9 +191,12 @@ def build_packs(
     packs = []
     for loaded in plans:
         outputs = [output for output in report.outputs if output.plan == loaded.plan.id]
-        target = pack_path(_out_dir(project, options, loaded), loaded.plan.id)
+        out_dir = _out_dir(project, options, loaded)
+        target = pack_path(out_dir, loaded.plan.id)
         built = source_date(loaded.folder, loaded.plan.date)
-        write_pack(loaded, outputs, catalogue, target, built, source_commit(loaded.folder))
+        record = BuildCache.load(out_dir)  # as saved: every file zipped must match it byte for byte
+        write_pack(loaded, outputs, catalogue, target, built, source_commit(loaded.folder),
+                   {output.path.name: record.recorded(output.path) for output in outputs})
         packs.append(target)
     return packs, report
 
@@ -205,6 +211,19 @@ def load_plans(project: Project, plan_refs: tuple[str, ...]) -> tuple[list[Loade
             problems.extend(error.problems)
             summaries.extend([error.summary] if error.summary else [])
     return plans, problems, "\n".join(summaries)
+
+
+def _duplicate_ids(plans: list[LoadedPlan]) -> list[Problem]:
+    """Two plans with one id would write into one output folder and one press pack."""
+    first: dict[str, LoadedPlan] = {}
+    problems = []
+    for loaded in plans:
+        other = first.setdefault(loaded.plan.id, loaded)
+        if other is not loaded:
+            problems.append(Problem(loaded.source_map.locate(("id",)), f"plan id '{loaded.plan.id}' is already the "
+                                    f"id of {other.source_map.file}; each plan needs its own id (it names the "
+                                    "output folder)"))
+    return problems
 
 
 def _out_dir(project: Project, options: BuildOptions, loaded: LoadedPlan) -> Path:
@@ -242,12 +261,9 @@ def _stale_tasks(
         if fmt == "docx" and reference.is_file():
             settings = f"reference={file_digest(reference)}"  # its styles shape every DOCX
         key = output_key(rendered.html, fmt, settings, images, fonts if fmt != "html" else "")
-        if not options.force and cache.is_fresh(target, key):
-            pages = cache.entries[target.name].get("pages")
-            report.outputs.append(
-                Output(target, loaded.plan.id, rendered.document, rendered.edition, fmt,
-                       int(pages) if pages else None, 0.0, skipped=True)
-            )
+        if not options.force and cache.is_fresh(target, key):  # the same key AND the same bytes as recorded
+            report.outputs.append(Output(target, loaded.plan.id, rendered.document, rendered.edition, fmt,
+                                         cache.pages(target), 0.0, skipped=True))
             continue
         where = f"templates/{rendered.template} ({loaded.plan.id} {stem})"
         tasks.append(WriteTask(rendered, loaded.plan.id, fmt, loaded.folder, project.templates, target, where, key,
@@ -255,19 +271,17 @@ def _stale_tasks(
     return tasks
 
 
-def _images(html: str, plan_folder: Path) -> list[Path]:
-    """The plan's image files a document names (their bytes are part of its key)."""
-    found = []
+def _images(html: str, plan_folder: Path, twins: bool = True) -> dict[str, Path]:
+    """The plan's image files a document names, by the name the HTML gives them (their bytes are in its key).
+
+    The same resolution validation, the writers and the pack use (media.py); with `twins`, the PNG
+    twin of each SVG too (the DOCX shows it).
+    """
     sources = lxml.html.document_fromstring(html).xpath("//img/@src")
-    for source in sources if isinstance(sources, list) else []:
-        try:
-            path = media.resolve_inside(plan_folder, str(source))
-        except ValueError:
-            continue  # the writer reports it, located
-        found.append(path)
-        if path.suffix.lower() == ".svg" and media.svg_twin(path).is_file():
-            found.append(media.svg_twin(path))
-    return found
+    references = [str(source) for source in sources] if isinstance(sources, list) else []
+    files = media.media_files(plan_folder, references) if twins else [
+        item for item in media.media_files(plan_folder, references) if item.reference in references]
+    return {item.reference: item.path for item in files}
 
 
 class _Workers:
@@ -312,15 +326,26 @@ def _run(
         nonlocal done
         done += 1
         cache = caches[task.plan]
+        if not isinstance(result, BriefkitError):
+            # Recorded (and the record saved) at once, output by output: a build killed after this
+            # point leaves a record that matches the files; before it, the file's bytes differ from
+            # what the record holds, so the next build writes it again.
+            copies = tuple(_images(task.rendered.html, task.plan_folder, twins=False)) if task.format == "html" else ()
+            try:
+                cache.record(task.target, task.key, result.pages, copies)
+            except OSError as error:
+                result = output_error(task.target, error)
+            except BriefkitError as error:
+                result = error
         if isinstance(result, BriefkitError):
             report.failures.append((f"{task.plan}/{task.target.name}", result))
-            cache.forget(task.target)
+            try:
+                cache.forget(task.target)
+            except BriefkitError as error:
+                report.warnings.append(str(error))
         else:
             report.outputs.append(result)
             report.warnings.extend(result.warnings)
-            cache.record(task.target, task.key)
-            if result.pages is not None:
-                cache.entries[task.target.name]["pages"] = str(result.pages)
         if progress:
             progress(done, len(tasks), f"{task.plan}/{task.target.name}")
 
@@ -384,10 +409,24 @@ def write_output(task: WriteTask) -> Output | BriefkitError:
 
 
 def _write_html(html: str, plan_folder: Path, target: Path) -> None:
-    """The HTML beside a copy of the images it names, so it opens in a browser as is."""
+    """The HTML beside a copy of the images it names, so it opens in a browser as is.
+
+    Each copy is written atomically under the name the HTML uses, never through a symbolic link
+    found in the output folder (which could point anywhere).
+    """
+    for reference, path in _images(html, plan_folder, twins=False).items():
+        destination = target.parent / reference
+        for folder in [*reversed(destination.relative_to(target.parent).parents)][1:]:
+            inside = target.parent / folder
+            if inside.is_symlink() or inside.exists() and not inside.is_dir():
+                raise BuildError(f"cannot copy {reference} beside {shown(target)}: {shown(inside)} is a symbolic "
+                                 "link or a file; remove it")
+        if destination.is_symlink():
+            destination.unlink()  # replaced by the file itself, not written through
+        try:
+            data = media.checked_bytes(path)
+        except ValueError as exc:
+            raise BuildError(f"cannot copy {reference} beside {shown(target)}: {exc}") from None
+        write_atomic(destination, data)  # the bytes checked (an SVG as the tree checked)
     write_atomic(target, html.encode("utf-8"))
-    for path in _images(html, plan_folder):
-        destination = target.parent / path.relative_to(plan_folder.resolve())
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
 

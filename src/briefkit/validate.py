@@ -52,8 +52,8 @@ class LoadedPlan:
 
 def display_path(path: Path) -> str:
     """Paths in messages are relative to the working directory when they can be."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    try:  # the folder resolved, not the file: a symlinked file is named as written, not where it leads
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
