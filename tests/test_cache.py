@@ -227,6 +227,7 @@ def test_a_full_disk_is_a_clear_message_and_the_previous_outputs_stay(project: P
     failures = [line for line in result.stderr.splitlines() if line.startswith("cannot write ")]
     assert failures and all(line.endswith(": no space left on the device (the previous file, if any, is kept)")
                             for line in failures), result.stderr
+    assert "FAILED minimal/" in result.stderr and result.stderr.splitlines()[-1].endswith(" outputs failed.")
     after = {path.name: path.read_bytes() for path in (out / "minimal").iterdir() if path.is_file()}
     assert after == before
     filler.unlink()

@@ -175,7 +175,10 @@ def build(
                     tasks.extend(stale)
         _run(tasks, workers, report, caches, progress)
     for cache in caches.values():
-        cache.save()
+        try:
+            cache.save()  # the outputs are recorded already; this keeps the check keys
+        except BriefkitError as error:
+            report.warnings.append(str(error))
     return report
 
 
