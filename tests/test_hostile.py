@@ -576,3 +576,24 @@ def test_a_compiled_template_the_build_did_not_write_is_never_loaded(built: Path
     result = invoke(built, *BUILD, "--force")
     assert_clean_exit(result, 0)
     assert all(len(path.read_bytes()) > 20 for path in _template_cache_files(built))
+
+
+# -- bounded work: one automaton for the glossary finds what a regex per term found -------------
+
+
+def test_the_glossary_automaton_finds_exactly_what_a_regex_per_term_finds():
+    import random
+
+    from briefkit.quality import TermMatcher
+
+    chance = random.Random(7)
+    words = ["harbour", "Harbour District", "district", "IC", "IC-Park", "park", "AI", "ai chip", "5G", "e", "ee",
+             "Zhangjiang", "science city", "city"]
+    matcher = TermMatcher(words)
+    pieces = ["harbour", "District", "-", " ", "IC", "Park", "ai", "chip", "5G", "e", "x", "City", "science", "_",
+              "Zhangjiang", ".", "é"]
+    for _ in range(3000):
+        text = "".join(chance.choice(pieces) + chance.choice(["", " ", " ", "-"]) for _ in range(chance.randint(1, 9)))
+        expected = {index for index, term in enumerate(words)
+                    if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I)}
+        assert matcher.terms_in(text) == expected, text
