@@ -94,8 +94,9 @@ class BuildCache:
         except FileNotFoundError:
             return cls(folder)
         except (OSError, ValueError) as exc:
-            return cls(folder, problem=f"{shown(path)}: the build record cannot be read ({type(exc).__name__}); "
-                                       "every output is built again")
+            reason = exc.strerror if isinstance(exc, OSError) else "it is not valid JSON"
+            return cls(folder, problem=f"{shown(path)}: the build record cannot be read ({reason}); every output "
+                                       "is built again")
         outputs = data.get("outputs") if isinstance(data, dict) else None
         checks = data.get("checks", {}) if isinstance(data, dict) else None
         if not isinstance(outputs, dict) or not isinstance(checks, dict):
