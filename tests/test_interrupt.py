@@ -6,6 +6,12 @@ test SIGKILLs that worker and the other SIGKILLs the main process. Outputs are
 written under a temporary name and renamed into place, so whatever the moment,
 every PDF in output/ must be complete; a `.part` file may be orphaned by the
 process that died holding it, and the rerun must succeed regardless.
+
+The kill-revert-rebuild test (issue 11) stops a build of an edited plan in many
+ways and at many moments, reverts the plan and rebuilds: every file must then
+equal a clean build's, byte for byte (a stale output reported as up to date
+would show the edited figures). `BRIEFKIT_KILL_LOOPS=20` runs the acceptance
+loop of twenty rounds.
 """
 
 from __future__ import annotations
