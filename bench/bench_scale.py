@@ -196,9 +196,9 @@ def main() -> None:
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
     try:
         if args.case in ("aliases", "all"):
-            case_aliases(scratch, sizes or [175, 350, 700, 1398])
+            case_aliases(scratch, sizes or [170, 340, 680, 1360])
         if args.case in ("svg", "all"):
-            case_svg(scratch, sizes or [2500, 5000, 10000, 19900])
+            case_svg(scratch, sizes or [2500, 5000, 10000, 19000])
         if args.case in ("glossary", "all"):
             case_glossary(scratch, sizes or [150, 300, 600, 1200], args.actions)
         if args.case in ("docx", "all"):
