@@ -27,6 +27,7 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from briefkit.cli import cli
+from briefkit.render import cache_secret_path
 from conftest import MINIMAL_PLAN, REPO
 from hostile.cases import ACCEPTED, CASES, OUTSIDE, Case, write_case, write_decoys
 
@@ -68,7 +69,8 @@ def audit(project: Path) -> Iterator[list[tuple[str, str]]]:
     finally:
         _recording.remove(events)
         parts = ("plan", "templates", "output", ".briefkit-cache")
-        allowed = (*((project / part).resolve() for part in parts), *_SYSTEM)
+        # The key that signs compiled templates lives outside every project (render.py), on purpose.
+        allowed = (*((project / part).resolve() for part in parts), *_SYSTEM, cache_secret_path().resolve())
         for event, detail in events:
             if event != "open":
                 forbidden.append((event, detail))
@@ -405,8 +407,197 @@ def test_an_output_blocked_by_a_folder_fails_alone_with_a_located_message(built:
     result = invoke(built, *BUILD, "--force")
     assert_clean_exit(result, 1)
     lines = result.stderr.splitlines()
-    assert lines[-3] == "FAILED minimal/handout.en.pdf:"
-    assert lines[-2].startswith("templates/handout.html.j2 (minimal handout.en): ")
-    assert "handout.en.pdf" in lines[-2] and lines[-1] == "1 of 2 outputs failed."
+    assert lines[-3:] == ["FAILED minimal/handout.en.pdf:",
+                          "cannot write output/minimal/handout.en.pdf: a folder has the output's name; move it away "
+                          "(the previous file, if any, is kept)",
+                          "1 of 2 outputs failed."]
     assert (built / "output" / "minimal" / "handout.en.html").read_bytes() == html
     assert [p.name for p in blocked.parent.iterdir() if p.name.endswith(".part")] == []
+
+
+# -- issue 11: confined reads, safe labels, no programs from content, signed template cache ------
+
+
+def test_a_plan_file_symlinked_out_of_its_folder_is_not_read(project: Path):
+    (project / "plan").mkdir()
+    (project / "plan" / "plan.yaml").symlink_to(project / OUTSIDE / "secret.txt")
+    with audit(project) as forbidden:
+        result = invoke(project, "validate", "plan/plan.yaml")
+    assert_clean_exit(result, 2)
+    assert result.stderr.splitlines() == [
+        "plan/plan.yaml: the file is a symbolic link leading outside its folder; copy the file into the folder instead",
+        "Aborted with 1 content error.",
+    ]
+    assert forbidden == []
+
+
+def test_a_labels_file_symlinked_out_of_the_templates_is_not_read(built: Path, agency_templates: Path):
+    (agency_templates / "labels.yaml").unlink()
+    (agency_templates / "labels.yaml").symlink_to(built / OUTSIDE / "secret.txt")
+    result = CliRunner().invoke(cli, ["--project", str(built), "--templates", str(agency_templates), *BUILD])
+    assert_clean_exit(result, 2)
+    assert result.stderr.splitlines()[0] == (
+        f"{agency_templates / 'labels.yaml'}: the file is a symbolic link leading outside its folder; copy the file "
+        "into the folder instead")
+    assert "DECOY" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("wording", "refusal"),
+    [
+        ("'{brand.__class__.__mro__}'", "placeholder {brand.__class__.__mro__} is not allowed: placeholders are "
+                                        "plain names such as {brand}"),
+        ("'{brand[0]}'", "placeholder {brand[0]} is not allowed: placeholders are plain names such as {brand}"),
+        ("'{brand:>99999999}'", "placeholder {brand:>99999999} is not allowed: placeholders are plain names such as "
+                                "{brand}"),
+        ("'{brand!r}'", "placeholder {brand!r} is not allowed: placeholders are plain names such as {brand}"),
+        ("'{brand'", "broken placeholder: expected '}' before end of string; write {{ and }} for literal braces"),
+    ],
+)
+def test_labels_are_filled_by_name_only(built: Path, agency_templates: Path, wording: str, refusal: str):
+    labels = agency_templates / "labels.yaml"
+    text = labels.read_text(encoding="utf-8")
+    old = "draft: {en: "
+    assert text.count(old) == 1
+    labels.write_text(text.replace(old, f"draft: {{en: {wording}, zh: 草稿}}\n  draft_was: {{en: "),
+                      encoding="utf-8")
+    line = next(n for n, row in enumerate(labels.read_text(encoding="utf-8").splitlines(), 1) if "draft: {en:" in row)
+    result = CliRunner().invoke(cli, ["--project", str(built), "--templates", str(agency_templates), *BUILD])
+    assert_clean_exit(result, 1)
+    assert result.stderr.splitlines() == [f"{labels}:{line}:15: labels.draft.en: "
+                                          f"{refusal}"]
+    assert "class" not in result.stdout and "0x" not in result.output
+
+
+def test_a_link_with_emphasis_marks_in_its_url_keeps_the_html_whole():
+    from briefkit.text import inline_markdown
+
+    html = str(inline_markdown("[t](http://x/**中a)**"))
+    tree = lxml.html.fragment_fromstring(f"<p>{html}</p>")
+    assert [(a.get("href"), a.text_content()) for a in tree.iter("a")] == [("http://x/**中a", "t")]
+    assert tree.xpath("//strong") == [] and tree.text_content() == "t**"
+    bold = lxml.html.fragment_fromstring(f"<p>{inline_markdown('**see [the plan](https://x.org/a*b*c) now**')}</p>")
+    assert [a.get("href") for a in bold.iter("a")] == ["https://x.org/a*b*c"] and bold.xpath("//em") == []
+    assert bold.find("strong").text_content() == "see the plan now"
+
+
+def test_an_image_a_template_names_is_checked_like_one_the_plan_names(built: Path):
+    """The PDF fetcher applies the image checks to every plan file it serves, not only the validated ones."""
+    from hostile.cases import declared_png
+
+    (built / "plan" / "media").mkdir()
+    (built / "plan" / "media" / "bomb.png").write_bytes(declared_png(50_000, 50_000))
+    _edit_template(built, "handout.html.j2", "{% block body %}", '{% block body %}\n<img src="media/bomb.png" alt="">')
+    result = invoke(built, "build", "plan/plan.yaml", "--doc", "handout", "--lang", "en", "--format", "pdf",
+                    "--jobs", "1", "--force")
+    assert_clean_exit(result, 1)
+    assert result.stderr.splitlines()[-2] == (
+        "templates/handout.html.j2 (minimal handout.en): refused to fetch media/bomb.png (relative to the plan "
+        "folder): image has too many pixels; the limit is 40 megapixels")
+
+
+# git must never run a program a repository's configuration names: a plan folder is content.
+EVIL_CONFIG = """[core]
+\tfsmonitor = {script}
+[log]
+\tshowSignature = true
+[gpg]
+\tprogram = {script}
+[filter "evil"]
+\tclean = {script}
+\tsmudge = {script}
+"""
+
+
+def _evil_repository(folder: Path, marker: Path) -> None:
+    script = folder.parent / "evil.sh"
+    script.write_text(f"#!/bin/sh\necho ran >> {marker}\ncat\n", encoding="utf-8")
+    script.chmod(0o755)
+    environment = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(folder.parent)}
+    for command in (["init", "-q"], ["add", "."],
+                    ["-c", "user.name=x", "-c", "user.email=x@example.org", "commit", "-qm", "plan"]):
+        subprocess.run(["git", *command], cwd=folder, check=True, env=environment, capture_output=True)
+    (folder / ".gitattributes").write_text("* filter=evil\n", encoding="utf-8")
+    with (folder / ".git" / "config").open("a", encoding="utf-8") as stream:
+        stream.write(EVIL_CONFIG.format(script=script))
+    for plan in folder.rglob("plan.yaml"):  # dirty: status would run the filter and the monitor to see it
+        plan.write_text(MINIMAL_PLAN + "# edited\n", encoding="utf-8")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.parametrize("where", ["the plan folder's own repository", "a repository around the project"])
+def test_git_runs_no_program_from_a_repository_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             where: str):
+    from briefkit.provenance import own_repository, source_commit, source_date
+
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "templates", project / "templates")
+    (project / "plan").mkdir()
+    (project / "plan" / "plan.yaml").write_text(MINIMAL_PLAN, encoding="utf-8")
+    marker = tmp_path / "ran.txt"
+    _evil_repository(project / "plan" if where.startswith("the plan") else project, marker)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.chdir(project)
+    assert own_repository(project / "plan") == where.startswith("the plan")
+    date = source_date(project / "plan", __import__("datetime").date(2020, 1, 15))
+    commit = source_commit(project / "plan")
+    if where.startswith("the plan"):  # not asked at all: the plan's own date, no commit
+        assert (date.year, date.month, date.day) == (2020, 1, 15) and commit is None
+    else:
+        assert commit is not None and commit.endswith("-dirty")
+    result = invoke(project, "pack", "plan/plan.yaml", "--jobs", "1")
+    assert_clean_exit(result, 0)
+    assert not marker.exists(), marker.read_text()
+    # The test can fail: the same repository runs the program as soon as git is asked plainly.
+    subprocess.run(["git", "status"], cwd=project / "plan", capture_output=True, check=False)
+    assert marker.exists()
+
+
+def _template_cache_files(project: Path) -> list[Path]:
+    return sorted((project / ".briefkit-cache" / "jinja").rglob("*.cache"))
+
+
+def test_a_compiled_template_the_build_did_not_write_is_never_loaded(built: Path):
+    """A cache file committed to a project (or cut short by a full disk) is ignored and rewritten."""
+    import jinja2
+
+    assert invoke(built, *BUILD, "--force").exit_code == 0
+    files = _template_cache_files(built)
+    assert files, "no compiled templates were cached"
+    source = (built / "templates" / "handout.html.j2").read_text(encoding="utf-8")
+    environment = jinja2.Environment()
+    for path in files:
+        # Well-formed for Jinja (right magic, right checksum of the real source), but code that prints PWNED.
+        bucket = jinja2.bccache.Bucket(environment, path.stem, jinja2.bccache.BytecodeCache().get_source_checksum(
+            source))
+        bucket.code = environment.compile("PWNED", "handout.html.j2", "handout.html.j2")
+        path.write_bytes(bucket.bytecode_to_string())
+    result = invoke(built, *BUILD, "--force")
+    assert_clean_exit(result, 0)
+    assert "PWNED" not in (built / "output" / "minimal" / "handout.en.html").read_text(encoding="utf-8")
+    for path in files:
+        path.write_bytes(path.read_bytes()[:20])  # cut short
+    result = invoke(built, *BUILD, "--force")
+    assert_clean_exit(result, 0)
+    assert all(len(path.read_bytes()) > 20 for path in _template_cache_files(built))
+
+
+# -- bounded work: one automaton for the glossary finds what a regex per term found -------------
+
+
+def test_the_glossary_automaton_finds_exactly_what_a_regex_per_term_finds():
+    import random
+
+    from briefkit.quality import TermMatcher
+
+    chance = random.Random(7)
+    words = ["harbour", "Harbour District", "district", "IC", "IC-Park", "park", "AI", "ai chip", "5G", "e", "ee",
+             "Zhangjiang", "science city", "city"]
+    matcher = TermMatcher(words)
+    pieces = ["harbour", "District", "-", " ", "IC", "Park", "ai", "chip", "5G", "e", "x", "City", "science", "_",
+              "Zhangjiang", ".", "é"]
+    for _ in range(3000):
+        text = "".join(chance.choice(pieces) + chance.choice(["", " ", " ", "-"]) for _ in range(chance.randint(1, 9)))
+        expected = {index for index, term in enumerate(words)
+                    if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, re.I)}
+        assert matcher.terms_in(text) == expected, text

@@ -128,6 +128,10 @@ def load_labels(templates: Templates) -> Labels:
             where = ("labels", close) if close else ("labels",)
             problems.append(Problem(source_map.locate(where, at_key=True), f"missing label '{key}' ({purpose}){hint}"))
     for key, label in labels.labels.items():
+        for language in ("en", "zh"):
+            problem = _placeholder_problem(label[language])
+            if problem:
+                problems.append(Problem(source_map.locate(("labels", key, language)), problem))
         english, chinese = _placeholders(label.en), _placeholders(label.zh)
         for language, names in (("en", english), ("zh", chinese)):
             if names is None:
@@ -142,6 +146,19 @@ def load_labels(templates: Templates) -> Labels:
         problems.sort(key=lambda p: (p.location.line, p.location.column))
         raise ContentError(problems)
     return labels
+
+
+def _placeholder_problem(wording: str) -> str | None:
+    """Placeholders are plain names: render.py fills them by name only, never through attributes or specs."""
+    try:
+        pieces = list(string.Formatter().parse(wording))
+    except ValueError:
+        return None  # unpaired braces: reported with their own message
+    for _, name, spec, conversion in pieces:
+        if name is not None and (not name.isidentifier() or spec or conversion):
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            return f"placeholder {shown} is not allowed: placeholders are plain names such as {{brand}}"
+    return None
 
 
 def _placeholders(wording: str) -> set[str] | None:

@@ -1,12 +1,15 @@
-"""Output files: atomic writes, reproducible zips, paths as messages show them.
+"""Output files: atomic writes, reproducible zips, paths as messages show them; failures as clear messages.
 
 A crash or Ctrl-C while writing leaves the previous good file untouched and at
-worst a stray temporary file, never a truncated PDF, DOCX or zip.
+worst a stray temporary file, never a truncated PDF, DOCX or zip. A full disk,
+a read-only folder or a file where the output folder should be is a BuildError
+that names the output (exit 1), never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import tempfile
@@ -16,7 +19,36 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import BuildError
+
 PART_SUFFIX = ".part"
+_REASONS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EISDIR: "a folder has the output's name; move it away",
+    errno.EFBIG: "the file is larger than this system allows",
+}
+
+
+def output_error(target: Path, error: OSError) -> BuildError:
+    """A clear message for an output that could not be written; the previous file, if any, is kept."""
+    reason = _REASONS.get(error.errno or 0, error.strerror or str(error))
+    return BuildError(f"cannot write {display_path(target)}: {reason} (the previous file, if any, is kept)")
+
+
+def ensure_folder(folder: Path) -> None:
+    """Make `folder` (and its parents), or say which file stands in the way."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise BuildError(f"cannot write outputs into {display_path(folder)}: {display_path(blocker)} is a file, "
+                         "not a folder; move it away") from None
+    except OSError as exc:
+        raise output_error(folder, exc) from None
 
 
 def _file_mode() -> int:
@@ -29,8 +61,11 @@ def _file_mode() -> int:
 @contextlib.contextmanager
 def atomic_output(target: Path) -> Iterator[BinaryIO]:
     """Yield a file to write; on success it replaces `target` in one rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=PART_SUFFIX, dir=target.parent)
+    ensure_folder(target.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=PART_SUFFIX, dir=target.parent)
+    except OSError as exc:
+        raise output_error(target, exc) from None
     try:
         os.fchmod(handle, _file_mode())
         with os.fdopen(handle, "wb") as stream:
@@ -38,9 +73,11 @@ def atomic_output(target: Path) -> Iterator[BinaryIO]:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(exc, OSError) and exc.errno in _REASONS:
+            raise output_error(target, exc) from None
         raise
 
 
@@ -62,9 +99,9 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 
 def display_path(path: Path) -> str:
-    """A path as messages show it: relative to the current folder when inside it, else absolute."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    """A path as messages show it: relative to the working folder when inside it, else as given."""
+    try:  # the folder resolved, not the file: a symlinked file is named as written, not where it leads
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

@@ -10,19 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from . import __version__
+from . import __version__, media
 from .catalogue import Catalogue
 from .editions import EDITIONS
-from .files import deterministic_zip, write_atomic
+from .errors import BuildError
+from .files import deterministic_zip, display_path, write_atomic
 from .model import Plan
 from .validate import LoadedPlan
 
 _ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest time a zip entry can carry
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f:]|^manifest\.json$")
 
 
 class BuiltFile(Protocol):
@@ -61,18 +64,33 @@ def write_pack(
     target: Path,
     built: dt.datetime,
     source_commit: str | None,
+    recorded: Mapping[str, str | None],
 ) -> dict[str, object]:
-    """Write the zip at `target` atomically; return its manifest."""
+    """Write the zip at `target` atomically; return its manifest.
+
+    `recorded` is the sha256 the build record holds for each output: a file that differs (edited,
+    truncated or replaced since it was built) stops the pack, so it never ships a wrong document.
+    """
     plan = loaded.plan
-    entries = [
-        PackEntry(output.path.name, output.path.read_bytes(), output.document, output.edition, output.format,
-                  output.pages)
-        for output in sorted(outputs, key=lambda o: o.path.name)
-    ]
-    for relative in _media_files(loaded):
-        entries.append(PackEntry(relative, (loaded.folder / relative).read_bytes(), format="media"))
+    entries = []
+    for output in sorted(outputs, key=lambda o: o.path.name):
+        try:
+            data = output.path.read_bytes()
+        except OSError as exc:
+            raise BuildError(f"{display_path(output.path)}: cannot read the built file: {exc.strerror}") from None
+        if hashlib.sha256(data).hexdigest() != recorded.get(output.path.name):
+            raise BuildError(f"{display_path(output.path)}: the file is not the one the build recorded (changed "
+                             "since it was built?); no press pack written: build again")
+        entries.append(PackEntry(output.path.name, data, output.document, output.edition, output.format,
+                                 output.pages))
+    for item in _media_files(loaded):
+        try:
+            entries.append(PackEntry(item.reference, media.checked_bytes(item.path), format="media"))
+        except ValueError as exc:
+            raise BuildError(f"{display_path(item.path)}: {exc}") from None
     entries.append(PackEntry("CREDITS.txt", _credits(plan).encode("utf-8"), format="text"))
     entries.append(PackEntry("INDEX.txt", _index(plan, catalogue, entries).encode("utf-8"), format="text"))
+    _check_names(entries, target)
     manifest: dict[str, object] = {
         "plan": plan.id,
         "version": plan.version,
@@ -97,14 +115,25 @@ def write_pack(
     return manifest
 
 
-def _media_files(loaded: LoadedPlan) -> list[str]:
-    paths = [item.path for item in loaded.plan.media]
+def _media_files(loaded: LoadedPlan) -> list[media.MediaFile]:
+    """The images the plan names, and each SVG's PNG twin: resolved as validation resolved them."""
+    references = [item.path for item in loaded.plan.media]
     if loaded.plan.issuer.logo:
-        logo = Path(loaded.plan.issuer.logo)
-        paths.append(str(logo))
-        if logo.suffix.lower() == ".svg" and (loaded.folder / logo.with_suffix(".png")).is_file():
-            paths.append(str(logo.with_suffix(".png")))
-    return sorted(dict.fromkeys(paths))
+        references.append(loaded.plan.issuer.logo)
+    return media.media_files(loaded.folder, references)
+
+
+def _check_names(entries: list[PackEntry], target: Path) -> None:
+    """Every entry name is a plain relative path, given once: no '..', no absolute path, no duplicates."""
+    seen: set[str] = set()
+    for entry in entries:
+        parts = entry.path.split("/")
+        if (entry.path in seen or any(part in ("", ".", "..") for part in parts) or "\\" in entry.path
+                or _UNSAFE_NAME.search(entry.path)):
+            why = "is given twice" if entry.path in seen else "is not a safe name"
+            raise BuildError(f"{display_path(target)}: the press-pack entry {entry.path!r} {why}; "
+                             "no press pack written")
+        seen.add(entry.path)
 
 
 def _credits(plan: Plan) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from .cache import BuildCache, digest, output_key
 from .checks import check_glyphs, missing_glyphs, quality_findings, split_by_strictness, theme_families
 from .errors import BriefkitError, ContentError, Problem
-from .files import remove_stale_parts
+from .files import ensure_folder, output_error, remove_stale_parts
 from .fonts import stamp, substituted_faces
 from .media import images_in
 from .model import iter_texts
@@ -62,6 +62,7 @@ class Output:
     write_seconds: float = 0.0
     skipped: bool = False
     warnings: tuple[str, ...] = ()
+    companions: tuple[str, ...] = ()  # files written beside it (image copies), relative to its folder
 
 
 @dataclass
@@ -124,9 +125,12 @@ def build_packs(
     packs = []
     for loaded in plans:  # the plans this build loaded, not read again: the pack shows what was built
         outputs = [output for output in report.outputs if output.plan == loaded.plan.id]
-        target = pack_path(_out_dir(project, options, loaded), loaded.plan.id)
+        out_dir = _out_dir(project, options, loaded)
+        target = pack_path(out_dir, loaded.plan.id)
         built = source_date(loaded.folder, loaded.plan.date)
-        write_pack(loaded, outputs, renderer.catalogue, target, built, source_commit(loaded.folder))
+        record = BuildCache.load(out_dir)  # as saved: every file zipped must match it byte for byte
+        write_pack(loaded, outputs, renderer.catalogue, target, built, source_commit(loaded.folder),
+                   {output.path.name: record.recorded(output.path) for output in outputs})
         packs.append(target)
     return packs, report
 
@@ -145,6 +149,7 @@ def _build(
     editions = options.editions or tuple(renderer.catalogue.languages)
     fonts = stamp(theme_families(renderer.theme))
     families = _all_theme_families(renderer)
+    problems.extend(_duplicate_ids(plans))
     caches = {loaded.plan.id: BuildCache.load(_out_dir(project, options, loaded)) for loaded in plans}
     for cache in caches.values():
         remove_stale_parts(cache.folder)
@@ -164,6 +169,9 @@ def _build(
             report.warnings.extend(str(finding) for finding in warnings)
         if problems:
             raise ContentError(problems, summary)
+        for cache in caches.values():
+            ensure_folder(cache.folder)  # a file in the way: one clear message (exit 1), not one per output
+            report.warnings.extend([cache.problem] if cache.problem else [])
         tasks: list[WriteTask] = []
         for loaded in plans:
             built = source_date(loaded.folder, loaded.plan.date)
@@ -180,7 +188,10 @@ def _build(
                     tasks.extend(stale)
         _run(tasks, workers, report, caches, progress)
     for cache in caches.values():
-        cache.save()
+        try:
+            cache.save()  # the outputs are recorded already; this keeps the check keys
+        except BriefkitError as error:
+            report.warnings.append(str(error))
     return report
 
 
@@ -194,6 +205,19 @@ def load_plans(project: Project, plan_refs: tuple[str, ...]) -> tuple[list[Loade
             problems.extend(error.problems)
             summaries.extend([error.summary] if error.summary else [])
     return plans, problems, "\n".join(summaries)
+
+
+def _duplicate_ids(plans: list[LoadedPlan]) -> list[Problem]:
+    """Two plans with one id would write into one output folder and one press pack."""
+    first: dict[str, LoadedPlan] = {}
+    problems = []
+    for loaded in plans:
+        other = first.setdefault(loaded.plan.id, loaded)
+        if other is not loaded:
+            problems.append(Problem(loaded.source_map.locate(("id",)), f"plan id '{loaded.plan.id}' is already the "
+                                    f"id of {other.source_map.file}; each plan needs its own id (it names the "
+                                    "output folder)"))
+    return problems
 
 
 def _out_dir(project: Project, options: BuildOptions, loaded: LoadedPlan) -> Path:
@@ -231,12 +255,9 @@ def _stale_tasks(
         target = out_dir / f"{stem}.{name}"
         settings = spec.settings(options.write_options, templates)
         key = output_key(rendered.html, name, settings, images, fonts if spec.uses_fonts else "")
-        if not options.force and cache.is_fresh(target, key):
-            pages = cache.entries[target.name].get("pages")
-            report.outputs.append(
-                Output(target, loaded.plan.id, rendered.document, rendered.edition, name,
-                       int(pages) if pages else None, 0.0, skipped=True)
-            )
+        if not options.force and cache.is_fresh(target, key):  # the same key AND the same bytes as recorded
+            report.outputs.append(Output(target, loaded.plan.id, rendered.document, rendered.edition, name,
+                                         cache.pages(target), 0.0, skipped=True))
             continue
         where = f"{project.templates_shown}/{rendered.template} ({loaded.plan.id} {stem})"
         job = WriteJob(target, loaded.folder, templates, where, options.write_options, families)
@@ -288,15 +309,25 @@ def _run(
         nonlocal done
         done += 1
         cache = caches[task.plan]
+        if not isinstance(result, BriefkitError):
+            # Recorded (and the record saved) at once, output by output: a build killed after this
+            # point leaves a record that matches the files; before it, the file's bytes differ from
+            # what the record holds, so the next build writes it again.
+            try:  # with the files the writer put beside it (image copies): they are part of the output
+                cache.record(task.target, task.key, result.pages, result.companions)
+            except OSError as error:
+                result = output_error(task.target, error)
+            except BriefkitError as error:
+                result = error
         if isinstance(result, BriefkitError):
             report.failures.append((f"{task.plan}/{task.target.name}", result))
-            cache.forget(task.target)
+            try:
+                cache.forget(task.target)
+            except BriefkitError as error:
+                report.warnings.append(str(error))
         else:
             report.outputs.append(result)
             report.warnings.extend(result.warnings)
-            cache.record(task.target, task.key)
-            if result.pages is not None:
-                cache.entries[task.target.name]["pages"] = str(result.pages)
         if progress:
             progress(done, len(tasks), f"{task.plan}/{task.target.name}")
 
@@ -342,4 +373,5 @@ def write_output(task: WriteTask) -> Output | BriefkitError:
                              f"{type(error).__name__}: {error}")
     return Output(task.target, task.plan, rendered.document, rendered.edition, task.format, result.pages,
                   time.perf_counter() - begun, result.layout_seconds, result.write_seconds,
-                  warnings=tuple(f"{task.where}: {warning}" for warning in result.warnings))
+                  warnings=tuple(f"{task.where}: {warning}" for warning in result.warnings),
+                  companions=result.companions)

@@ -200,16 +200,80 @@ def _show(numbers: Counter[float]) -> str:
 def _glossary_use(
     loaded: LoadedPlan, path: PathKey, pair: Bilingual | GlossaryTerm, glossary: list[GlossaryTerm]
 ) -> list[Problem]:
-    if path[:1] == ("glossary",):
+    if path[:1] == ("glossary",) or not glossary:
         return []
     problems = []
-    english, chinese = plain_text(pair.en), plain_text(pair.zh)
-    for term in glossary:
-        if re.search(rf"(?<![\w-]){re.escape(term.en)}(?![\w-])", english, re.I) and term.zh not in chinese:
+    chinese = plain_text(pair.zh)
+    for index in sorted(_matcher_for(glossary).terms_in(plain_text(pair.en))):
+        term = glossary[index]
+        if term.zh not in chinese:
             problems.append(_warning(loaded, (*path, "zh"),
                                      f"the English uses '{term.en}', so the Chinese should use the glossary's "
                                      f"'{term.zh}'"))
     return problems
+
+
+_WORD_CHAR = re.compile(r"[\w-]")
+
+
+class TermMatcher:
+    """Every glossary term a text uses, whole words, any case: one Aho-Corasick automaton for all terms.
+
+    One pass over the text whatever the number of terms (a regex per term and text took 14.6 s
+    for 600 terms); overlapping terms ("Harbour" and "Harbour District") are all found.
+    """
+
+    def __init__(self, terms: list[str]) -> None:
+        self.lengths = [len(term.lower()) for term in terms]
+        self.goto: list[dict[str, int]] = [{}]
+        self.found: list[list[int]] = [[]]
+        for index, term in enumerate(terms):
+            node = 0
+            for char in term.lower():
+                if char not in self.goto[node]:
+                    self.goto.append({})
+                    self.found.append([])
+                    self.goto[node][char] = len(self.goto) - 1
+                node = self.goto[node][char]
+            self.found[node].append(index)
+        self.fail = [0] * len(self.goto)
+        queue = list(self.goto[0].values())
+        for node in queue:  # breadth first: a node's fallback is always computed before its children's
+            for char, child in self.goto[node].items():
+                fallback = self.fail[node]
+                while fallback and char not in self.goto[fallback]:
+                    fallback = self.fail[fallback]
+                target = self.goto[fallback].get(char, 0)
+                self.fail[child] = target if target != child else 0
+                self.found[child] = self.found[child] + self.found[self.fail[child]]
+                queue.append(child)
+
+    def terms_in(self, text: str) -> set[int]:
+        """The indices of the terms that occur in `text` as whole words (not inside a longer word)."""
+        text = text.lower()
+        hits: set[int] = set()
+        node = 0
+        goto, fail, found = self.goto, self.fail, self.found
+        for end, char in enumerate(text):
+            while node and char not in goto[node]:
+                node = fail[node]
+            node = goto[node].get(char, 0)
+            for index in found[node]:
+                start = end - self.lengths[index] + 1
+                if (index not in hits and not (start > 0 and _WORD_CHAR.match(text[start - 1]))
+                        and not (end + 1 < len(text) and _WORD_CHAR.match(text[end + 1]))):
+                    hits.add(index)
+        return hits
+
+
+_MATCHER: list[tuple[list[GlossaryTerm], TermMatcher]] = []
+
+
+def _matcher_for(glossary: list[GlossaryTerm]) -> TermMatcher:
+    """Built once per glossary (check_quality asks once per bilingual field)."""
+    if not _MATCHER or _MATCHER[0][0] is not glossary:
+        _MATCHER[:] = [(glossary, TermMatcher([term.en for term in glossary]))]
+    return _MATCHER[0][1]
 
 
 # -- punctuation -------------------------------------------------------------------------------

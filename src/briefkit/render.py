@@ -9,13 +9,20 @@ templates/_macros.html.j2 turn each text into the right shape per edition.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import os
 import re
+import secrets
+import string
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.sandbox
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
@@ -23,8 +30,8 @@ from markupsafe import Markup, escape
 from . import vocabulary
 from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_labels, load_theme
 from .editions import EDITIONS
-from .errors import TemplateError, UsageError
-from .files import display_path
+from .errors import BriefkitError, TemplateError, UsageError
+from .files import display_path, write_atomic
 from .model import LANGUAGES, Bilingual
 from .searchpath import TemplateFolders, inside
 from .text import format_date, format_datetime, format_month, format_number, inline_markdown, space_chinese
@@ -207,10 +214,7 @@ class Renderer:
                 raise jinja2.UndefinedError(f"no label '{key}' in {self.shown_file('labels.yaml')}")
             wording = self.labels[key]
             fills = {"brand": brand, **values}
-            return Bilingual(
-                en=wording.en.format_map(_Fills(fills, "en")),
-                zh=wording.zh.format_map(_Fills(fills, "zh")),
-            )
+            return Bilingual(en=_fill(wording.en, _Fills(fills, "en")), zh=_fill(wording.zh, _Fills(fills, "zh")))
 
         return label
 
@@ -226,11 +230,80 @@ def _spaced(text: str, language: str) -> Markup | str:
 
 
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates under `folder`, in a subfolder keyed by this checkout's templates and Python.
+
+    Compiled templates are code (Jinja unpickles and unmarshals them): a file committed to a
+    project, or left corrupt by a full disk, must never run. Each file carries an HMAC made
+    with a key that lives outside every project (the user's cache folder), so a file this user's
+    builds did not write is ignored and rebuilt, never loaded.
+    """
+    secret = _cache_secret()
+    if secret is None:
+        return None  # no private key to sign with: compile every time (slower, never unsafe)
+    checkout = hashlib.sha256(f"{folder.resolve()}|{jinja2.__version__}|{sys.version}".encode()).hexdigest()[:16]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        (folder / checkout).mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # a read-only checkout still builds, only slower
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _SignedBytecodeCache(folder / checkout, secret)
+
+
+def cache_secret_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefkit" / "bytecode-key"
+
+
+def _cache_secret() -> bytes | None:
+    """32 random bytes kept in the user's cache folder (mode 0600), made on first use."""
+    path = cache_secret_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(secrets.token_bytes(32))
+        secret = path.read_bytes()
+    except (OSError, RuntimeError):
+        return None
+    return secret if len(secret) == 32 else None  # a build racing to write it: no cache this once
+
+
+class _SignedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's file cache, with an HMAC-SHA256 over each file checked before anything is unpickled."""
+
+    def __init__(self, folder: Path, secret: bytes) -> None:
+        self.folder = folder
+        self.secret = secret
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            data = self._path(bucket).read_bytes()
+        except OSError:
+            return
+        mac, payload = data[:32], data[32:]
+        if not hmac.compare_digest(mac, hmac.new(self.secret, payload, hashlib.sha256).digest()):
+            return  # not written by this user's builds, or cut short: compile again
+        try:
+            bucket.bytecode_from_string(payload)
+        except Exception:  # noqa: BLE001  signed but unreadable (another Python?): compile again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        try:
+            write_atomic(self._path(bucket), hmac.new(self.secret, payload, hashlib.sha256).digest() + payload)
+        except (OSError, BriefkitError):
+            pass  # a full disk or read-only folder: the next build compiles again
+
+    def clear(self) -> None:
+        for path in self.folder.glob("*.cache"):
+            path.unlink(missing_ok=True)
 
 
 class _ConfinedLoader(jinja2.BaseLoader):
@@ -274,6 +347,21 @@ class _Fills(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def _fill(wording: str, fills: _Fills) -> str:
+    """{name} placeholders filled, nothing else: no attribute, index, conversion or format spec.
+
+    str.format would follow {brand.__class__.__mro__} into the objects (and {x:>99999999} would
+    allocate on request); labels come from template sets that may be an agency's. catalogue.py
+    refuses any other placeholder when the labels load.
+    """
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(wording):
+        parts.append(literal)
+        if name is not None:
+            parts.append(fills[name])
+    return "".join(parts)
 
 
 def _css_counter_content(label: str) -> Markup:

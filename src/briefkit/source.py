@@ -23,7 +23,12 @@ PathKey = tuple[str | int, ...]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000  # expanded nodes, aliases counted every time they are used
+# Characters of text (keys and values) after expanding aliases: a plan file of 2 MiB holds at most
+# 2 Mi characters, so this leaves room for honest reuse while a few aliases of a long text cannot
+# turn a small file into hundreds of megabytes for every later check to walk.
+MAX_TEXT_CHARS = 4 * 1024 * 1024
 MAX_DEPTH = 40
+MAX_DIGITS = 100  # a whole number longer than this is a paste accident (and slow to convert)
 
 # Characters XML 1.0 cannot carry: python-docx raises on them and PDF text
 # extraction garbles them, so they are content errors.
@@ -37,9 +42,20 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Invisible characters that are not needed to write English or Chinese (ZWJ and
 # ZWNJ are, for emoji and some scripts, so they stay allowed): pasted from web
 # pages and chat apps, they break search, links, e-mail addresses and line breaks.
-_INVISIBLE = re.compile("[\u200b\u2060-\u2064\ufeff]")
+# Soft hyphen, combining grapheme joiner, the Hangul and halfwidth fillers, the
+# Khmer inherent vowels, the Mongolian vowel separator, the deprecated format
+# controls, interlinear annotation marks, musical formatting and the tag
+# characters (which can carry a hidden message, or end up inside a mailto: link).
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b\u2060-\u2065\u206a-\u206f\u3164\ufeff\uffa0"
+    "\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e007f]"
+)
+# Line and paragraph separators: YAML reads them as line breaks outside quotes, fonts have no
+# glyph for them (an empty box in the PDF), and Word shows them as nothing.
+_SEPARATORS = re.compile("[\u2028\u2029]")
 _UNWANTED = re.compile(
-    f"{_XML_ILLEGAL.pattern[:-1]}{_C1_CONTROLS}{_BIDI.pattern[1:-1]}{_INVISIBLE.pattern[1:-1]}]"
+    f"{_XML_ILLEGAL.pattern[:-1]}{_C1_CONTROLS}{_BIDI.pattern[1:-1]}{_INVISIBLE.pattern[1:-1]}"
+    f"{_SEPARATORS.pattern[1:-1]}]"
 )
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -98,7 +114,18 @@ class LoadedFile:
 
 
 def load_yaml(path: Path, display: str) -> LoadedFile:
-    """Read one YAML file; fatal problems raise ContentError, the rest are returned."""
+    """Read one YAML file; fatal problems raise ContentError, the rest are returned.
+
+    The file must lie inside its own folder once symbolic links are followed: a plan,
+    glossary, theme or labels file that is a link to somewhere else is refused unread.
+    """
+    try:
+        inside = path.resolve().is_relative_to(path.parent.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        inside = False
+    if not inside:
+        message = "the file is a symbolic link leading outside its folder; copy the file into the folder instead"
+        raise ContentError([Problem(Location(display), message)])
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -151,8 +178,11 @@ def unwanted_character(text: str, where: str = "text") -> str | None:
         return (f"bidirectional control character {code} ({unicodedata.name(char)}) is not allowed in {where}: "
                 "it can make text display differently from what reviewers read")
     if _INVISIBLE.match(char):
-        return (f"invisible character {code} ({unicodedata.name(char)}) is not allowed in {where}: "
+        return (f"invisible character {code} ({unicodedata.name(char, 'unassigned')}) is not allowed in {where}: "
                 "it breaks search, links and line breaks; delete it")
+    if _SEPARATORS.match(char):
+        return (f"{unicodedata.name(char).lower()} {code} is not allowed in {where}: it prints as an empty box; "
+                "start a new paragraph or list item instead")
     if "\x80" <= char <= "\x9f":
         return f"control character {code} is not allowed in {where} (a Windows quote or dash decoded wrongly?)"
     return f"control character {code} is not allowed in {where}"
@@ -226,6 +256,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.fatal = False
         self._nodes = 0
+        self._chars = 0  # characters of text built so far, aliases counted each time they are used
         self._scalars = yaml.constructor.SafeConstructor()
         self._built: set[int] = set()  # collections built once: meeting one again means an alias
         self._open: set[int] = set()  # collections being built: meeting one of these means a cycle
@@ -239,17 +270,24 @@ class _Builder:
         self.problems.append(Problem(location, message))
         self.fatal = self.fatal or fatal
 
+    def _too_much(self, node: yaml.Node, path: PathKey, message: str) -> None:
+        """One fatal problem for a limit, at the top-level key being expanded (aliases share their anchor's marks)."""
+        if self.fatal and any(p.message == message for p in self.problems):
+            return
+        top = path[:1]
+        line, column = self.source_map.keys.get(top, (node.start_mark.line + 1, node.start_mark.column + 1))
+        self.problems.append(Problem(Location(self.source_map.file, line, column, format_path(top)), message))
+        self.fatal = True
+
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self._nodes += 1
+        if self._chars > MAX_TEXT_CHARS:
+            return None  # reported once, where the limit was crossed
         if self._nodes > MAX_NODES:
             if self._nodes == MAX_NODES + 1:
-                # Aliases share their anchor's marks, so point at the top-level key being expanded.
-                top = path[:1]
-                line, column = self.source_map.keys.get(top, (node.start_mark.line + 1, node.start_mark.column + 1))
-                message = (f"more than {MAX_NODES} values after expanding aliases (an alias bomb?)" if self._aliased
-                           else f"more than {MAX_NODES} values; a plan file holds at most {MAX_NODES}")
-                self.problems.append(Problem(Location(self.source_map.file, line, column, format_path(top)), message))
-                self.fatal = True
+                self._too_much(node, path, f"more than {MAX_NODES} values after expanding aliases (an alias bomb?)"
+                               if self._aliased else
+                               f"more than {MAX_NODES} values; a plan file holds at most {MAX_NODES}")
             return None
         if len(path) > MAX_DEPTH:
             self._error(path, node, f"nested more than {MAX_DEPTH} levels deep", fatal=True)
@@ -286,6 +324,7 @@ class _Builder:
                 continue
             self._record_range(key_node)
             key = str(key_node.value)
+            self._count_text(key_node, path, key)
             refusal = unwanted_character(key, "a key")
             if refusal:
                 # Report once, at the key; go on with the key as it looks, so the value is still checked.
@@ -306,9 +345,18 @@ class _Builder:
             return None
         self.source_map.spans.setdefault(path, (node.start_mark.index, node.end_mark.index))
         self._record_range(node)
+        self._count_text(node, path, str(node.value))
         if node.tag == _TIMESTAMP:
             return node.value  # pydantic parses dates and keeps the time zone
-        value = self._scalars.construct_object(node)
+        refusal = _unreadable_scalar(node)
+        if refusal:
+            self._error(path, node, refusal)
+            return None
+        try:
+            value = self._scalars.construct_object(node)
+        except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError):
+            self._error(path, node, f"cannot read {str(node.value)[:40]!r} as a value of type {node.tag}")
+            return None
         if isinstance(value, str):
             refusal = unwanted_character(value)
             if refusal:
@@ -316,6 +364,45 @@ class _Builder:
                 return None  # refused once here; later checks (types, image files) must not report it again
         return value
 
+    def _count_text(self, node: yaml.Node, path: PathKey, text: str) -> None:
+        self._chars += len(text)
+        if self._chars > MAX_TEXT_CHARS:
+            self._too_much(node, path, f"more than {MAX_TEXT_CHARS:,} characters of text after expanding aliases "
+                           "(an alias bomb?)" if self._aliased else
+                           f"more than {MAX_TEXT_CHARS:,} characters of text; a plan file holds at most that")
+
     def _record_range(self, node: yaml.Node) -> None:
         start, end = node.start_mark, node.end_mark
         self.scalar_ranges.append((start.line, start.column, end.line, end.column))
+
+
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_BOOLS = {"yes", "no", "true", "false", "on", "off", "y", "n"}
+_INT_TEXT = re.compile(r"[-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*|[1-9][0-9_]*(:[0-5]?[0-9])+)")
+_FLOAT_TEXT = re.compile(r"[-+]?(\.(inf|Inf|INF)|\.(nan|NaN|NAN)|([0-9][0-9_]*)?\.?[0-9_]*([eE][-+]?[0-9]+)?"
+                         r"|[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*)")
+
+
+def _unreadable_scalar(node: yaml.Node) -> str | None:
+    """Why PyYAML could not turn a number or yes/no scalar into a value (it would raise), or None.
+
+    A tag forces the type (`!!int abc`), and a plain scalar of digits is an integer however long.
+    """
+    text = str(node.value)
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    if node.tag == _INT:
+        if not _INT_TEXT.fullmatch(text.replace(" ", "")) or not any(c.isdigit() for c in text):
+            return f"not a whole number: {shown!r}"
+        digits = sum(c.isdigit() for c in text)
+        if digits > MAX_DIGITS:
+            return f"number is {digits:,} digits long; numbers may have at most {MAX_DIGITS} digits"
+    elif node.tag == _FLOAT:
+        if not _FLOAT_TEXT.fullmatch(text) or not any(c.isdigit() or c.lower() in "in" for c in text):
+            return f"not a number: {shown!r}"
+        if len(text) > MAX_DIGITS * 2:
+            return f"number is {len(text):,} characters long; numbers may have at most {MAX_DIGITS} digits"
+    elif node.tag == _BOOL and text.lower() not in _BOOLS:
+        return f"not a yes/no value: {shown!r}; write true or false"
+    return None

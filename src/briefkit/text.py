@@ -22,12 +22,28 @@ _MONTHS = (
 
 
 def inline_markdown(text: str) -> Markup:
-    """Escape `text`, then turn the Markdown subset into <strong>, <em> and <a>; space Chinese."""
+    """Escape `text`, then turn the Markdown subset into <strong>, <em> and <a>; space Chinese.
+
+    Links become placeholders first, so that ** and * inside a URL never open or close a
+    <strong> or <em> (which would cut the href apart); their text gets bold and italic on its own.
+    """
     html = str(escape(text))
-    html = _LINK.sub(lambda m: f'<a href="{m.group(2)}">{m.group(1)}</a>', html)
-    html = _BOLD.sub(r"<strong>\1</strong>", html)
-    html = _ITALIC.sub(r"<em>\1</em>", html)
+    links: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        links.append(f'<a href="{match.group(2)}">{_emphasis(match.group(1))}</a>')
+        return f"\x00{len(links) - 1}\x00"
+
+    html = _emphasis(_LINK.sub(hold, html))
+    html = _HELD.sub(lambda match: links[int(match.group(1))], html)
     return Markup(space_chinese(html) if _HAN_CHAR.search(html) else html)
+
+
+_HELD = re.compile("\x00([0-9]+)\x00")
+
+
+def _emphasis(html: str) -> str:
+    return _ITALIC.sub(r"<em>\1</em>", _BOLD.sub(r"<strong>\1</strong>", html))
 
 
 _HAN_CHAR = re.compile(f"[{HAN_RANGES}]")

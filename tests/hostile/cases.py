@@ -86,7 +86,39 @@ def declared_png(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
 
 
+def jpeg(width: int = 64, height: int = 48) -> bytes:
+    buffer = io.BytesIO()
+    pixels = bytes((index * 7919) % 251 for index in range(width * height * 3))  # busy: most bytes are pixels
+    Image.frombytes("RGB", (width, height), pixels).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def corrupt_png() -> bytes:
+    """A PNG whose chunks are all well formed (right CRCs) but whose pixel data does not inflate."""
+    data = png(40, 30)
+    start = data.index(b"IDAT") - 4
+    length = struct.unpack(">I", data[start : start + 4])[0]
+    broken = b"\x78\x9c" + b"\xff" * (length - 2)
+    chunk = struct.pack(">I", length) + b"IDAT" + broken + struct.pack(">I", zlib.crc32(b"IDAT" + broken))
+    return data[:start] + chunk + data[start + 12 + length :]
+
+
+def use_bomb(levels: int) -> bytes:
+    """Ten <use> of the level below at every level: 10**levels rectangles from a few hundred bytes."""
+    defs = '<rect id="l0" width="1" height="1"/>' + "".join(
+        f'<g id="l{level}">' + f'<use href="#l{level - 1}"/>' * 10 + "</g>" for level in range(1, levels + 1)
+    )
+    return SVG % f'<defs>{defs}</defs><use href="#l{levels}"/>'.encode()
+
+
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">%s</svg>'
+UTF16_ENTITY_SVG = ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&x;</text></svg>'
+                    ).encode("utf-16")
+# A long text anchored once and used through nested aliases: a small file, 64 MiB of text.
+TEXT_BOMB = M + "note: &t0 '" + "x" * 65_536 + "'\n" + "".join(
+    f"t{level}: &t{level} [" + ", ".join([f"*t{level - 1}"] * 4) + "]\n" for level in range(1, 6)
+)
 BOMB_OF_MAPPINGS = M + "".join(
     f"{name}: &{name} {body}\n"
     for name, body in [
@@ -398,6 +430,76 @@ CASES: list[Case] = [
         edit(LINE15, 'summary: {en: "A short\\uFFFE summary.", zh: 一段简短的概要。}'),
         ("plan/plan.yaml:15:15: summary.en: control character U+FFFE is not allowed in text",),
     ),
+    Case(
+        "soft-hyphen-in-english",
+        edit("A short summary.", "A short sum\u00admary."),
+        ("plan/plan.yaml:15:15: summary.en: invisible character U+00AD (SOFT HYPHEN) is not allowed in text: it "
+         "breaks search, links and line breaks; delete it",),
+    ),
+    Case(
+        "hangul-filler-in-chinese",
+        edit("一段简短的概要。", "一段简短\u3164的概要。"),
+        ("plan/plan.yaml:15:37: summary.zh: invisible character U+3164 (HANGUL FILLER) is not allowed in text: it "
+         "breaks search, links and line breaks; delete it",),
+    ),
+    Case(
+        "combining-grapheme-joiner",
+        edit("A short summary.", "A short\u034f summary."),
+        ("plan/plan.yaml:15:15: summary.en: invisible character U+034F (COMBINING GRAPHEME JOINER) is not allowed "
+         "in text: it breaks search, links and line breaks; delete it",),
+    ),
+    Case(
+        "mongolian-vowel-separator",
+        edit("A short summary.", "A short\u180esummary."),
+        ("plan/plan.yaml:15:15: summary.en: invisible character U+180E (MONGOLIAN VOWEL SEPARATOR) is not allowed "
+         "in text: it breaks search, links and line breaks; delete it",),
+    ),
+    Case(
+        "tag-characters-in-an-e-mail-address",
+        M + "contacts:\n  - name: {en: Li Hua, zh: 李华}\n    role: {en: Press, zh: 新闻}\n"
+        "    email: press@example.org\U000e0068\U000e0069\n",
+        ("plan/plan.yaml:31:12: contacts[0].email: invisible character U+E0068 (TAG LATIN SMALL LETTER H) is not "
+         "allowed in text: it breaks search, links and line breaks; delete it",),
+    ),
+    Case(
+        "line-separator-in-quotes",
+        edit(LINE15, 'summary: {en: "A short\\u2028summary.", zh: 一段简短的概要。}'),
+        ("plan/plan.yaml:15:15: summary.en: line separator U+2028 is not allowed in text: it prints as an empty box; "
+         "start a new paragraph or list item instead",),
+    ),
+    # -- values YAML cannot read (each was a traceback) ----------------------------------------
+    Case(
+        "int-tag-on-a-word",
+        edit("{start: 2020, end: 2022}", "{start: 2020, end: !!int abc}"),
+        ("plan/plan.yaml:16:28: period.end: not a whole number: 'abc'",),
+    ),
+    Case(
+        "float-tag-on-a-word",
+        edit("        value: 10\n", "        value: !!float xyz\n", ACTION_WITH_TARGET),
+        ("plan/plan.yaml:27:16: actions[1].targets[0].value: not a number: 'xyz'",),
+    ),
+    Case(
+        "bool-tag-on-maybe",
+        edit("date: 2020-01-15\nissuer", "date: 2020-01-15\ndate_illustrative: !!bool maybe\nissuer"),
+        ("plan/plan.yaml:5:20: date_illustrative: not a yes/no value: 'maybe'; write true or false",),
+    ),
+    Case(
+        "five-thousand-digit-number",
+        edit("{start: 2020, end: 2022}", "{start: 2020, end: " + "9" * 5000 + "}"),
+        ("plan/plan.yaml:16:28: period.end: number is 5,000 digits long; numbers may have at most 100 digits",),
+    ),
+    Case(
+        "alias-bomb-of-text",
+        TEXT_BOMB,
+        ("plan/plan.yaml:31:1: t3: more than 4,194,304 characters of text after expanding aliases (an alias bomb?)",),
+    ),
+    Case(
+        "glossary-symlinked-out-of-the-plan-folder",
+        M,
+        ("plan/glossary.yaml: the file is a symbolic link leading outside its folder; copy the file into the folder "
+         "instead",),
+        links={"glossary.yaml": f"{OUTSIDE}/secret.txt"},
+    ),
     # -- dates and time zones ------------------------------------------------------------------
     Case(
         "thirtieth-of-february",
@@ -479,9 +581,15 @@ CASES: list[Case] = [
         files={"media/photo.png": b""},
     ),
     Case(
+        "gif-image-named-png",
+        media("media/photo.png"),
+        ("plan/plan.yaml:30:11: media[0].path: image format GIF is not supported; use PNG, JPEG or SVG",),
+        files={"media/photo.png": gif()},
+    ),
+    Case(
         "gif-image",
         media("media/photo.gif"),
-        ("plan/plan.yaml:30:11: media[0].path: image format GIF is not supported; use PNG, JPEG or SVG",),
+        ("plan/plan.yaml:30:11: media[0].path: image file names end in .png, .jpg, .jpeg or .svg; rename the file",),
         files={"media/photo.gif": gif()},
     ),
     Case(
@@ -581,6 +689,109 @@ CASES: list[Case] = [
         files={"media/chart.svg": SVG % b"<style>@import 'https://example.org/s.css';</style>",
                "media/chart.png": png()},
     ),
+    # -- issue 11: the validated image is the rendered image; limits that cannot be bypassed ------
+    Case(
+        "dot-dot-that-stays-inside",
+        media("media/../media/photo.png"),
+        ("plan/plan.yaml:30:11: media[0].path: 'media/../media/photo.png': image paths may not contain '..', '.' "
+         "or '//'; give the plain path from the plan folder, such as media/photo.png",),
+        files={"media/photo.png": png()},
+    ),
+    Case(
+        "symlink-and-dot-dot",
+        media("media/link/../photo.png"),
+        ("plan/plan.yaml:30:11: media[0].path: 'media/link/../photo.png': image paths may not contain '..', '.' "
+         "or '//'; give the plain path from the plan folder, such as media/photo.png",),
+        files={"media/photo.png": png(), "media/deep/x.png": png()},
+        links={"media/link": "deep"},
+    ),
+    Case(
+        "tab-inside-an-image-path",
+        media('"media/pho\\tto.png"'),
+        ("plan/plan.yaml:30:11: media[0].path: image paths may not contain U+0009 (a tab, line break or other "
+         "invisible character); rename the file",),
+        files={"media/pho\tto.png": png(), "media/photo.png": declared_png(50_000, 50_000)},
+    ),
+    Case(
+        "line-break-at-the-end-of-an-image-path",
+        media('"media/photo.png\\n"'),
+        ("plan/plan.yaml:30:11: media[0].path: image paths may not contain U+000A (a tab, line break or other "
+         "invisible character); rename the file",),
+        files={"media/photo.png\n": png(), "media/photo.png": declared_png(50_000, 50_000)},
+    ),
+    Case(
+        "trailing-space-in-an-image-path",
+        media("'media/photo.png '"),
+        ("plan/plan.yaml:30:11: media[0].path: image paths may not begin or end a name with a space; rename the file",),
+        files={"media/photo.png ": png(), "media/photo.png": declared_png(50_000, 50_000)},
+    ),
+    Case(
+        "image-named-like-a-built-document",
+        media("press-brief.en.pdf"),
+        ("plan/plan.yaml:30:11: media[0].path: image file names end in .png, .jpg, .jpeg or .svg; rename the file",),
+        files={"press-brief.en.pdf": png()},
+    ),
+    Case(
+        "png-with-corrupt-pixel-data",
+        media("media/photo.png"),
+        ("plan/plan.yaml:30:11: media[0].path: the PNG image data is corrupt or cut short (export or copy the file "
+         "again)",),
+        files={"media/photo.png": corrupt_png()},
+    ),
+    Case(
+        "jpeg-cut-short",
+        media("media/photo.jpg"),
+        ("plan/plan.yaml:30:11: media[0].path: the JPEG image data is corrupt or cut short (export or copy the file "
+         "again)",),
+        files={"media/photo.jpg": jpeg()[: len(jpeg()) * 3 // 4]},
+    ),
+    Case(
+        "svg-in-utf-16-with-an-entity",
+        media("media/chart.svg"),
+        ("plan/plan.yaml:30:11: media[0].path: SVG images may not declare entities (<!ENTITY ...>): they can read "
+         "other files or multiply the text",),
+        files={"media/chart.svg": UTF16_ENTITY_SVG, "media/chart.png": png()},
+    ),
+    Case(
+        "svg-with-a-css-escaped-url",
+        media("media/chart.svg"),
+        ("plan/plan.yaml:30:11: media[0].path: SVG images may not refer to other files or URLs",),
+        files={"media/chart.svg": SVG % b'<rect width="5" height="5" style="fill: u\\72l(https://example.org/p)"/>',
+               "media/chart.png": png()},
+    ),
+    Case(
+        "svg-with-a-css-escaped-import",
+        media("media/chart.svg"),
+        ("plan/plan.yaml:30:11: media[0].path: SVG images may not refer to other files or URLs",),
+        files={"media/chart.svg": SVG % b"<style>@\\69mport 'https://example.org/s.css';</style>",
+               "media/chart.png": png()},
+    ),
+    Case(
+        "svg-use-bomb",
+        media("media/chart.svg"),
+        ("plan/plan.yaml:30:11: media[0].path: SVG image draws more than 20,000 elements once its <use> and "
+         "url(#...) references are followed (a <use> bomb?)",),
+        files={"media/chart.svg": use_bomb(9), "media/chart.png": png()},
+    ),
+    Case(
+        "svg-with-too-many-elements",
+        media("media/chart.svg"),
+        ("plan/plan.yaml:30:11: media[0].path: SVG image has 12,000 elements; the limit is 10,000",),
+        files={"media/chart.svg": SVG % (b'<rect width="1" height="1"/>' * 11_999), "media/chart.png": png()},
+    ),
+    Case(
+        "svg-that-uses-itself",
+        media("media/chart.svg"),
+        ("plan/plan.yaml:30:11: media[0].path: SVG image refers to itself in a loop (<use> or url(#...))",),
+        files={"media/chart.svg": SVG % b'<g id="a"><use href="#a"/></g>', "media/chart.png": png()},
+    ),
+    Case(
+        "svg-twin-that-is-a-bomb",
+        media("media/chart.svg"),
+        ("plan/plan.yaml:30:11: media[0].path: its PNG twin media/chart.png: image has too many pixels; the limit "
+         "is 40 megapixels",),
+        files={"media/chart.svg": SVG % b"", "media/chart.png": declared_png(50_000, 50_000)},
+    ),
     Case(
         "html-file-named-svg",
         media("media/chart.svg"),
@@ -596,7 +807,6 @@ ACCEPTED: list[Case] = [
     Case("byte-order-mark-and-crlf", b"\xef\xbb\xbf" + M.replace("\n", "\r\n").encode(), ()),
     Case("zero-width-joiner-and-ideographic-space", edit("一段简短的概要。", "一段\u200d简短的\u3000概要。"), ()),
     Case("astral-cjk-and-combining-marks", edit("A short summary.", "Caf\u00e9 cafe\u0301 𠮷野家"), ()),
-    Case("dot-dot-that-stays-inside", media("media/../media/photo.png"), (), files={"media/photo.png": png()}),
     Case("chinese-file-name-with-a-space", media("'media/上海 照片.png'"), (), files={"media/上海 照片.png": png()}),
     Case("svg-with-the-standard-doctype", media("media/chart.svg"), (),
          files={"media/chart.svg": W3C_DOCTYPE + SVG % b'<rect width="5" height="5" fill="url(#g)"/>',

@@ -190,16 +190,17 @@ def test_fetcher_refuses_symlinks_leading_out(tmp_path):
     inside.mkdir()
     (tmp_path / "secret.png").write_bytes(b"secret")
     (inside / "link.png").symlink_to(tmp_path / "secret.png")
-    (inside / "ok.png").write_bytes(b"fine")
+    fine = (REPO / "content" / "shanghai-manufacturing" / "media" / "logo.png").read_bytes()
+    (inside / "ok.png").write_bytes(fine)  # a real image: the fetcher checks every plan file as validation does
     fetcher = ConfinedFetcher({"plan": inside})
     base = fetcher.url_of("plan")
     assert base == "file:///briefkit/plan/"  # never the real path: PDFs must not depend on where the checkout is
-    assert fetcher.fetch(base + "ok.png").read() == b"fine"
+    assert fetcher.fetch(base + "ok.png").read() == fine
     for url in (base + "link.png", (inside / "ok.png").as_uri(), base + "../secret.png"):
         with pytest.raises(PermissionError):
             fetcher.fetch(url)
     assert fetcher.refused[0] == (
-        "refused to fetch link.png (relative to the plan folder): it is outside templates/ and the plan folder"
+        "refused to fetch link.png (relative to the plan folder): 'link.png' leads outside the plan folder"
     )
 
 

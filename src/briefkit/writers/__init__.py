@@ -49,6 +49,7 @@ class WriteResult:
     warnings: list[str] = field(default_factory=list)
     layout_seconds: float = 0.0
     write_seconds: float = 0.0
+    companions: tuple[str, ...] = ()  # files written beside the output (image copies), relative to its folder
 
 
 Write = Callable[["RenderedDocument", WriteJob], WriteResult]

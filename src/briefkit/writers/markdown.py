@@ -38,8 +38,8 @@ def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
         raise BuildError(f"{job.where}: the HTML has no <body>")
     text = "\n\n".join(block for block in _blocks(body) if block.strip()) + "\n"
     write_atomic(job.target, text.encode("utf-8"))
-    copy_images(rendered.html, job.plan_folder, job.target.parent)
-    return WriteResult(job.target)
+    copies = copy_images(rendered.html, job.plan_folder, job.target.parent, job.where)
+    return WriteResult(job.target, companions=copies)
 
 
 def _blocks(parent: Element) -> list[str]:

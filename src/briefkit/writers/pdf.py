@@ -27,6 +27,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .. import media
 from ..errors import BuildError
 from ..files import atomic_output
 from ..fonts import foreign_fonts
@@ -82,13 +83,23 @@ class ConfinedFetcher(URLFetcher):
         root = self.roots.get(mounted.group(1)) if mounted else None
         if mounted is None or root is None:
             return self._refuse(url, "it is outside templates/ and the plan folder")
-        path = (root / mounted.group(2)).resolve()
-        if not path.is_relative_to(root):
-            return self._refuse(url, "it is outside templates/ and the plan folder")
-        if not path.is_file():
-            return self._refuse(url, "no such file")
+        if mounted.group(1) == "plan":
+            # Content's files: the very rules and checks validation applied (media.py), and the
+            # bytes that were checked, so the PDF shows what was validated and the DOCX shows.
+            try:
+                path = media.resolve_inside(root, mounted.group(2))
+                data = media.checked_bytes(path)
+            except ValueError as exc:
+                return self._refuse(url, str(exc))
+        else:
+            path = (root / mounted.group(2)).resolve()
+            if not path.is_relative_to(root):
+                return self._refuse(url, "it is outside templates/ and the plan folder")
+            if not path.is_file():
+                return self._refuse(url, "no such file")
+            data = path.read_bytes()
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+        return URLFetcherResponse(url, data, {"Content-Type": mime})
 
     def _refuse(self, url: str, why: str) -> URLFetcherResponse:
         shown = self._shown(url)
