@@ -115,26 +115,27 @@ def images_in(html: str, folder: Path, twins: bool = True) -> dict[str, Path]:
     return {item.reference: item.path for item in files if twins or item.reference in references}
 
 
-def copy_images(html: str, folder: Path, destination: Path, where: str) -> tuple[str, ...]:
-    """Copy the images a document names under the names it uses, beside it in `destination`; return those names.
+def copy_images(html: str, folder: Path, beside: Path) -> tuple[str, ...]:
+    """Copy the images a document names under the names it uses, beside the file `beside`; return those names.
 
     Each copy is the bytes that were checked (an SVG as the tree checked), written atomically and never through
     a symbolic link found in the output folder (which could point anywhere).
     """
     copied = []
+    destination = beside.parent
     for reference, path in images_in(html, folder, twins=False).items():
         copy = destination / reference
         for parent in [*reversed(copy.relative_to(destination).parents)][1:]:
             inside = destination / parent
             if inside.is_symlink() or inside.exists() and not inside.is_dir():
-                raise BuildError(f"{where}: cannot copy {reference} beside it: {display_path(inside)} is a symbolic "
-                                 "link or a file; remove it")
+                raise BuildError(f"cannot copy {reference} beside {display_path(beside)}: {display_path(inside)} is a "
+                                 "symbolic link or a file; remove it")
         if copy.is_symlink():
             copy.unlink()  # replaced by the file itself, not written through
         try:
             data = checked_bytes(path)
         except ValueError as exc:
-            raise BuildError(f"{where}: cannot copy {reference} beside it: {exc}") from None
+            raise BuildError(f"cannot copy {reference} beside {display_path(beside)}: {exc}") from None
         write_atomic(copy, data)
         copied.append(reference)
     return tuple(copied)

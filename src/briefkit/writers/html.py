@@ -14,5 +14,5 @@ from . import WriteJob, WriteResult
 
 def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
     write_atomic(job.target, rendered.html.encode("utf-8"))
-    copies = copy_images(rendered.html, job.plan_folder, job.target.parent, job.where)
+    copies = copy_images(rendered.html, job.plan_folder, job.target)
     return WriteResult(job.target, companions=copies)

@@ -38,7 +38,7 @@ def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
         raise BuildError(f"{job.where}: the HTML has no <body>")
     text = "\n\n".join(block for block in _blocks(body) if block.strip()) + "\n"
     write_atomic(job.target, text.encode("utf-8"))
-    copies = copy_images(rendered.html, job.plan_folder, job.target.parent, job.where)
+    copies = copy_images(rendered.html, job.plan_folder, job.target)
     return WriteResult(job.target, companions=copies)
 
 
