@@ -59,9 +59,10 @@ def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path, targe
         oxml.clear_body(document.element.body)
     else:
         document = docx.Document()
-    apply_styles(document, theme, LATIN_LANGUAGE, east_asian, from_theme=not reference.is_file())
-    apply_page(document, theme)
-    writer = BodyWriter(document, theme, base, where, east_asian)
+    tokens = theme.tokens(rendered.document)
+    apply_styles(document, theme, tokens, LATIN_LANGUAGE, east_asian, from_theme=not reference.is_file())
+    apply_page(document, theme, tokens)
+    writer = BodyWriter(document, theme, tokens, base, where, east_asian)
     writer.blocks(document, body, language)
     if meta.get("page-label"):
         writer.footer(meta["page-label"], language)

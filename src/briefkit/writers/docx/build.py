@@ -21,12 +21,12 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from PIL import Image
 
-from ...catalogue import Theme
+from ...catalogue import Theme, Tokens
 from ...errors import BuildError
 from ...media import resolve_inside, svg_twin
 from . import oxml
 from .runs import CJK, Element, Inline, RunWriter, Sink, bookmark_name, class_of, is_chinese
-from .styles import FAMILIES, LIST_INDENT, faces, text_width
+from .styles import FAMILIES, TWIPS_PER_MM, faces, line_spacing, text_width
 from .tables import write_key_figures, write_table
 
 Container = Document | _Cell
@@ -42,6 +42,9 @@ BLOCKS = {
                                                       "parallel"},
     "div": {"running-header", "watermark", "cover", "key-figures", "page-break"},
 }
+# The type-scale element (theme.yaml `type`) each paragraph style is set in, for Chinese leading.
+STYLE_TOKENS = {"Normal": "body", "Lead": "lead", "Standfirst": "standfirst", "Contact": "contact", "Action": "body",
+                "Quote": "quote", "List Paragraph": "list_item", "Table Text": "table", "toc 1": "toc_entry"}
 HANDLERS = {"h1": "heading", "h2": "heading", "h3": "heading", "ul": "list", "ol": "list"}
 TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
 
@@ -49,13 +52,15 @@ TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
 class BodyWriter(RunWriter):
     """Walks one HTML body into one document."""
 
-    def __init__(self, document: Document, theme: Theme, base: Path, where: str, east_asian: str = "zh-CN") -> None:
+    def __init__(self, document: Document, theme: Theme, tokens: Tokens, base: Path, where: str,
+                 east_asian: str = "zh-CN") -> None:
         super().__init__(document, theme, where, east_asian)
-        self.document, self.base = document, base
+        self.document, self.base, self.tokens = document, base, tokens
         self.section = document.sections[0]
         self.numbering = document.part.numbering_part.element
         font = faces(theme, "sans")[0]
-        self.lists = {ordered: oxml.add_abstract_list(self.numbering, ordered, LIST_INDENT, font)
+        indent = round((tokens.layout.list_indent or 0) * TWIPS_PER_MM)
+        self.lists = {ordered: oxml.add_abstract_list(self.numbering, ordered, indent, font)
                       for ordered in (False, True)}
         self.tables: dict[Any, str] = {}  # w:tbl -> kind, so tables.add_table can tell touching tables apart
         self.page_break = self.has_toc = False
@@ -114,12 +119,16 @@ class BodyWriter(RunWriter):
             # Chinese body text is justified with extra leading, as in the PDF; not across a <br>,
             # which Word and LibreOffice would stretch over the whole line.
             paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            paragraph.paragraph_format.line_spacing = 1.3
+            token = self.tokens.type.resolved(STYLE_TOKENS.get(style) or "body")
+            fmt = paragraph.paragraph_format
+            fmt.line_spacing, fmt.line_spacing_rule = line_spacing(token, chinese=True)
         self.fill(Sink(paragraph, family), element, Inline(lang))
         return paragraph
 
     def on_heading(self, container: Container, element: Element, lang: str) -> None:
         style = "TOC Heading" if class_of(element) else f"Heading {element.tag[1]}"
+        if element.tag == "h1" and class_of(element.getparent()) == "cover":
+            style = "Title"
         if self.table_before(container) is not None:
             self.spacer(container, 1)  # LibreOffice ignores keep-with-next on a paragraph right after a table
         paragraph = self.text_block(container, element, style, lang)
@@ -193,7 +202,8 @@ class BodyWriter(RunWriter):
 
     # -- pictures -----------------------------------------------------------------------------------
 
-    def picture(self, paragraph: Paragraph, element: Element, width: int = 0, height: int = 0) -> None:
+    def picture(self, paragraph: Paragraph, element: Element, width: int = 0, height: int = 0,
+                max_height: int = 0) -> None:
         """The image at `width` or `height` (the other follows); an SVG is placed as its PNG twin."""
         source = element.get("src") or ""
         try:
@@ -208,24 +218,29 @@ class BodyWriter(RunWriter):
             ratio = image.height / image.width
         section = self.section
         tallest = (int(section.page_height or 0) - int(section.top_margin or 0) - int(section.bottom_margin or 0)) // 2
-        width = min(width or int(height / ratio), int(tallest / ratio))  # no photo taller than half a page
+        tallest = min(tallest, max_height or tallest)  # no photo taller than the CSS cap or half a page
+        width = min(width or int(height / ratio), int(tallest / ratio))
         shape = paragraph.add_run().add_picture(str(path), width=Emu(width), height=Emu(int(width * ratio)))
         oxml.set_picture_description(shape._inline, element.get("alt", ""))
 
     def on_img(self, container: Container, element: Element, lang: str) -> None:
         paragraph = self.paragraph(container, "Logo")
+        layout = self.tokens.layout
         if class_of(element.getparent()) == "cover":
             paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = Mm(30), Mm(20)
-            self.picture(paragraph, element, height=Mm(16))
+            self.picture(paragraph, element, height=Mm(layout.cover_logo_height or 16))
         else:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            self.picture(paragraph, element, height=Mm(12))
+            self.picture(paragraph, element, height=Mm(layout.logo_height or 12))
 
     def on_figure(self, container: Container, element: Element, lang: str) -> None:
-        """The picture at the text width, then captions and credits kept on its page."""
+        """The picture at the CSS figure width and height cap, then captions and credits kept on its page."""
+        layout = self.tokens.layout
         for child in self.children(element, {"img": {""}, "figcaption": {""}}):
             if child.tag == "img":
-                self.picture(self.paragraph(container, "Figure"), child, width=self.width(container))
+                width = int(self.width(container) * (layout.figure_width or 100) / 100)
+                self.picture(self.paragraph(container, "Figure"), child, width=width,
+                             max_height=int(Mm(layout.figure_max_height or 1000)))
                 continue
             lines = [self.text_block(container, span, class_of(span).title(), span.get("lang", lang))
                      for span in self.children(child, {"span": {"caption", "credit"}})]

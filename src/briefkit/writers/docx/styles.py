@@ -1,8 +1,9 @@
-"""The print theme (templates/theme.yaml) -> Word styles, page setup and East Asian defaults.
+"""The print theme's design tokens (templates/theme.yaml) -> Word styles, page setup and East Asian defaults.
 
 Each class of the HTML vocabulary has a named style, so a user restyling the
-DOCX changes one style, not a hundred runs. Sizes and colours follow
-templates/style.css.j2, which the PDF uses.
+DOCX changes one style, not a hundred runs. Sizes, leading and spacing come
+from the same type scale templates/style.css.j2 reads, with the document's
+overrides applied (tests/test_tokens.py checks that every CSS size reaches a style).
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from typing import Any
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt, RGBColor
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.shared import Length, Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
-from ...catalogue import Theme
+from ...catalogue import Theme, Tokens, TypeToken
 from . import oxml
 
 PAPER = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
-MARGINS = {"top": Mm(24), "right": Mm(20), "bottom": Mm(22), "left": Mm(20)}  # as the PDF's @page
-LIST_INDENT = 397  # twips, 7 mm per list level
+TWIPS_PER_MM = 1440 / 25.4
 
 
 @dataclass(frozen=True)
@@ -29,54 +29,58 @@ class StyleSpec:
     """One style; None leaves a property to the style it is based on."""
 
     name: str
+    token: str | None  # the element of the type scale (theme.yaml `type`) it is set in; None: inherit all
     family: str | None = "serif"  # or "sans" (the theme's Latin and CJK faces); None: inherit
-    size: float | None = None
     bold: bool | None = None
     colour: str | None = None  # a theme colour name
-    before: float | None = None  # mm
-    after: float | None = None  # mm
     keep_next: bool = False
     caps: bool = False
     character: bool = False
     base: str | None = None
-    line: float | None = None  # line spacing, multiple of single
+    after: float | None = None  # mm, where Word's paragraph differs from the CSS box (see STYLES)
+    before: float = 0  # mm, for the picture paragraphs, which have no token
 
 
+# Word adds a paragraph's space after to the next one's space before, where CSS margins collapse to the
+# larger: headings, which mostly follow body paragraphs, ask for their CSS space less the body's space after.
+# Table cells and key figures have no paragraph margins in the CSS (after=0).
 STYLES = (
-    StyleSpec("Normal", size=10.5, colour="ink", before=0, after=2.5, line=1.15),
-    StyleSpec("Heading 1", "sans", 22, True, "accent", 4, 3, True),
-    StyleSpec("Heading 2", "sans", 14, True, "accent", 7, 2.5, True),
-    StyleSpec("Heading 3", "sans", 11.5, True, "ink", 5, 1.5, True),
-    StyleSpec("TOC Heading", "sans", 14, True, "accent", 4, 4, True, base="Heading 2"),
-    StyleSpec("toc 1", after=2),
-    StyleSpec("Lead", size=12),
-    StyleSpec("Standfirst", size=12.5, colour="muted"),
-    StyleSpec("Meta", "sans", 8.5, colour="muted"),
-    StyleSpec("Issuer", "sans", 11, True, after=0),
-    StyleSpec("Dateline", "sans", 8.5, colour="muted", before=1, after=0),
-    StyleSpec("Embargo", "sans", 8.5, True, "accent", 1, 0),
-    StyleSpec("Kicker", "sans", 10.5, colour="muted", caps=True),
-    StyleSpec("Contact", size=9.5),
-    StyleSpec("Action"),
-    StyleSpec("Quote", size=11, before=0, after=1.5),
-    StyleSpec("Quote Attribution", "sans", 8.5, colour="muted", after=0, base="Quote"),
-    StyleSpec("Figure", before=4, after=0, keep_next=True, line=1.0),
-    StyleSpec("Logo", after=0, line=1.0),
-    StyleSpec("Caption", "sans", 8.5, False, "muted", 1.5, 0),
-    StyleSpec("Credit", "sans", 7.5, colour="muted", after=0),
-    StyleSpec("List Paragraph", after=1),
-    StyleSpec("Table Text", size=9, after=0),
-    StyleSpec("Table Heading", "sans", 9, True, after=0),
-    StyleSpec("Key Figure Value", "sans", 20, True, "accent", after=0.5, line=1.0),
-    StyleSpec("Key Figure Label", "sans", 8, after=0, line=1.0),
-    StyleSpec("Header", "sans", 7.5, colour="muted", after=0, line=1.0),
-    StyleSpec("Footer", "sans", 7.5, colour="muted", after=0, line=1.0),
-    StyleSpec("Hyperlink", None, colour="accent", character=True),
-    StyleSpec("Illustrative", "sans", 7, False, "accent", caps=True, character=True),
-    StyleSpec("Separator", None, bold=False, colour="muted", character=True),
-    StyleSpec("Status", "sans", bold=True, colour="accent", character=True),
+    StyleSpec("Normal", "body", colour="ink"),
+    StyleSpec("Heading 1", "h1", "sans", True, "accent", True),
+    StyleSpec("Heading 2", "h2", "sans", True, "accent", True),
+    StyleSpec("Heading 3", "h3", "sans", True, "ink", True),
+    StyleSpec("Title", "cover_title", "sans", True, "accent", True, base="Heading 1"),
+    StyleSpec("TOC Heading", "h2", "sans", True, "accent", True, base="Heading 2"),
+    StyleSpec("toc 1", "toc_entry"),
+    StyleSpec("Lead", "lead"),
+    StyleSpec("Standfirst", "standfirst", colour="muted"),
+    StyleSpec("Meta", "meta", "sans", colour="muted"),
+    StyleSpec("Issuer", "issuer", "sans", True),
+    StyleSpec("Dateline", "dateline", "sans", colour="muted"),
+    StyleSpec("Embargo", "dateline", "sans", True, "accent"),
+    StyleSpec("Kicker", "kicker", "sans", colour="muted", caps=True),
+    StyleSpec("Contact", "contact"),
+    StyleSpec("Action", "body"),
+    StyleSpec("Quote", "quote"),
+    StyleSpec("Quote Attribution", "attribution", "sans", colour="muted", base="Quote"),
+    StyleSpec("Figure", None, keep_next=True, after=0, before=4),
+    StyleSpec("Logo", None, after=0),
+    StyleSpec("Caption", "caption", "sans", False, "muted"),
+    StyleSpec("Credit", "credit", "sans", colour="muted"),
+    StyleSpec("List Paragraph", "list_item"),
+    StyleSpec("Table Text", "table", after=0),
+    StyleSpec("Table Heading", "table", "sans", True, after=0),
+    StyleSpec("Key Figure Value", "key_value", "sans", True, "accent", after=0.5),
+    StyleSpec("Key Figure Label", "key_label", "sans", after=0),
+    StyleSpec("Header", "running", "sans", colour="muted", after=0),
+    StyleSpec("Footer", "running", "sans", colour="muted", after=0),
+    StyleSpec("Hyperlink", None, None, colour="accent", character=True),
+    StyleSpec("Illustrative", "illustrative", "sans", False, "accent", caps=True, character=True),
+    StyleSpec("Separator", None, None, bold=False, colour="muted", character=True),
+    StyleSpec("Status", None, "sans", bold=True, colour="accent", character=True),
 )
 FAMILIES = {spec.name: spec.family for spec in STYLES}
+HEADINGS = {"h1", "h2", "h3"}
 
 
 def faces(theme: Theme, family: str) -> tuple[str, str]:
@@ -86,8 +90,11 @@ def faces(theme: Theme, family: str) -> tuple[str, str]:
     return stack[0], cjk
 
 
-def apply_styles(document: Document, theme: Theme, language: str, east_asian: str, from_theme: bool) -> None:
-    """Theme styles on a fresh document; with a reference.docx only the styles it lacks."""
+def apply_styles(document: Document, theme: Theme, tokens: Tokens, language: str, east_asian: str,
+                 from_theme: bool, chinese: bool = False) -> None:
+    """Theme styles on a fresh document; with a reference.docx only the styles it lacks.
+
+    `chinese`: the document's text is Chinese, so styles take the Chinese leading."""
     latin, cjk = faces(theme, "serif")
     oxml.set_doc_defaults(document.styles.element, latin if from_theme else None,
                           cjk if from_theme else None, language, east_asian)
@@ -95,15 +102,23 @@ def apply_styles(document: Document, theme: Theme, language: str, east_asian: st
     for spec in STYLES:
         if spec.name in existing and not from_theme:
             continue
-        existing[spec.name] = _define(document, theme, spec, existing)
+        existing[spec.name] = _define(document, theme, tokens, spec, existing, chinese)
 
 
-def apply_page(document: Document, theme: Theme) -> None:
+def apply_page(document: Document, theme: Theme, tokens: Tokens) -> None:
     section = document.sections[0]
+    margins = tokens.layout.margins
+    assert margins is not None  # the theme requires them
     section.page_width, section.page_height = PAPER[theme.paper]
-    section.top_margin, section.right_margin = MARGINS["top"], MARGINS["right"]
-    section.bottom_margin, section.left_margin = MARGINS["bottom"], MARGINS["left"]
+    section.top_margin, section.right_margin = Mm(margins.top), Mm(margins.right)
+    section.bottom_margin, section.left_margin = Mm(margins.bottom), Mm(margins.left)
     section.header_distance = section.footer_distance = Mm(10)
+
+
+def line_spacing(token: TypeToken, chinese: bool) -> tuple[Length, WD_LINE_SPACING]:
+    """CSS line-height as Word's "at least" spacing: the same baseline grid, whatever the face's own gaps."""
+    leading = (token.leading_zh if chinese else None) or token.leading or 1.0
+    return Pt((token.size or 10) * leading), WD_LINE_SPACING.AT_LEAST
 
 
 def text_width(document: Document) -> int:
@@ -111,7 +126,8 @@ def text_width(document: Document) -> int:
     return int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
 
 
-def _define(document: Document, theme: Theme, spec: StyleSpec, existing: dict[str, Any]) -> Any:
+def _define(document: Document, theme: Theme, tokens: Tokens, spec: StyleSpec, existing: dict[str, Any],
+            chinese: bool) -> Any:
     kind = WD_STYLE_TYPE.CHARACTER if spec.character else WD_STYLE_TYPE.PARAGRAPH
     style = existing.get(spec.name)
     if style is None:
@@ -127,8 +143,9 @@ def _define(document: Document, theme: Theme, spec: StyleSpec, existing: dict[st
     if spec.family:
         oxml.set_fonts(oxml.rpr_of(style.element), *faces(theme, spec.family))
     font.italic = None
-    if spec.size is not None:
-        font.size = Pt(spec.size)
+    token = tokens.type.resolved(spec.token) if spec.token else None
+    if token is not None and token.size is not None:
+        font.size = Pt(token.size)
     if spec.bold is not None:
         font.bold = spec.bold
     if spec.colour:
@@ -138,12 +155,15 @@ def _define(document: Document, theme: Theme, spec: StyleSpec, existing: dict[st
     if spec.character:
         return style
     fmt = style.paragraph_format
-    if spec.before is not None:
-        fmt.space_before = Mm(spec.before)
-    if spec.after is not None:
-        fmt.space_after = Mm(spec.after)
-    if spec.line is not None:
-        fmt.line_spacing = spec.line
+    if token is not None:
+        before, after = token.before or 0, token.after if spec.after is None else spec.after
+        if spec.token in HEADINGS:
+            before = max(before - (tokens.type.body.after or 0), 0)
+        fmt.space_before, fmt.space_after = Mm(before), Mm(after or 0)
+        fmt.line_spacing, fmt.line_spacing_rule = line_spacing(token, chinese)
+    else:  # a picture's paragraph: single spacing, the figure's CSS margin above
+        fmt.space_before, fmt.space_after = Mm(spec.before), Mm(spec.after or 0)
+        fmt.line_spacing = 1.0
     if spec.keep_next:
         fmt.keep_with_next = True
     _decorate(style, spec.name, theme)
@@ -174,3 +194,4 @@ def _decorate(style: ParagraphStyle, name: str, theme: Theme) -> None:
 
 def _hex(colour: str) -> str:
     return colour.lstrip("#").upper()
+
