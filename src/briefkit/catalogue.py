@@ -140,6 +140,26 @@ class Tokens(_Strict):
     layout: LayoutTokens
 
 
+class FaceSet(_Strict):
+    """One family's Word faces: Latin, Simplified Chinese and Traditional Chinese."""
+
+    latin: str = Field(min_length=1)
+    sc: str = Field(min_length=1)
+    tc: str = Field(min_length=1)
+
+
+class DocxFonts(_Strict):
+    serif: FaceSet
+    sans: FaceSet
+
+
+class DocxSettings(_Strict):
+    """Word output: its faces (or "noto", the PDF's) and an optional reference document."""
+
+    fonts: DocxFonts | Literal["noto"] = "noto"
+    reference: str | None = None
+
+
 class Theme(_Strict):
     paper: Literal["A4", "Letter"] = "A4"
     colours: Colours
@@ -148,6 +168,7 @@ class Theme(_Strict):
     type: TypeScale
     layout: LayoutTokens
     documents: dict[str, DocumentTokens] = {}
+    docx: DocxSettings = DocxSettings()
 
     def tokens(self, document: str = "") -> Tokens:
         """The type scale and layout of `document` (its overrides applied), or the theme's own."""
