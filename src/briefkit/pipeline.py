@@ -48,6 +48,7 @@ class BuildOptions:
     pdf_variant: str | None = None
     jobs: int | None = None  # worker processes; None: the CPU count, 1: in this process
     force: bool = False
+    reference_doc: Path | None = None  # a Word file the DOCX outputs take page, headers and styles from
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class WriteTask:
     key: str
     pdf_variant: str | None
     strict: bool
+    reference_doc: Path | None = None
 
 
 Progress = Callable[[int, int, str], None]
@@ -137,6 +139,7 @@ def build(
 ) -> BuildReport:
     """Build every requested output that is not already up to date."""
     renderer = Renderer(project.templates, sandboxed=not project.templates_trusted, cache=project.cache / "jinja")
+    options = dataclasses.replace(options, reference_doc=_reference_doc(project, renderer, options))
     documents = options.documents or tuple(renderer.catalogue.documents)
     editions = options.editions or tuple(renderer.catalogue.languages)
     fonts = stamp(theme_families(renderer))
@@ -238,9 +241,9 @@ def _stale_tasks(
     for fmt in options.formats:
         target = out_dir / f"{stem}.{fmt}"
         settings = f"variant={options.pdf_variant};strict={options.strict}" if fmt == "pdf" else ""
-        reference = project.templates / "reference.docx"
-        if fmt == "docx" and reference.is_file():
-            settings = f"reference={file_digest(reference)}"  # its styles shape every DOCX
+        reference = options.reference_doc
+        if fmt == "docx" and reference is not None and reference.is_file():
+            settings = f"reference={file_digest(reference)}"  # its page and styles shape every DOCX
         key = output_key(rendered.html, fmt, settings, images, fonts if fmt != "html" else "")
         if not options.force and cache.is_fresh(target, key):
             pages = cache.entries[target.name].get("pages")
@@ -251,8 +254,18 @@ def _stale_tasks(
             continue
         where = f"templates/{rendered.template} ({loaded.plan.id} {stem})"
         tasks.append(WriteTask(rendered, loaded.plan.id, fmt, loaded.folder, project.templates, target, where, key,
-                               options.pdf_variant, options.strict))
+                               options.pdf_variant, options.strict, options.reference_doc))
     return tasks
+
+
+def _reference_doc(project: Project, renderer: Renderer, options: BuildOptions) -> Path | None:
+    """The DOCX reference document: --reference-doc, else theme.yaml's docx.reference, else templates/reference.docx."""
+    if options.reference_doc is not None:
+        return options.reference_doc
+    if renderer.theme.docx.reference:
+        return project.templates / renderer.theme.docx.reference
+    implicit = project.templates / "reference.docx"
+    return implicit if implicit.is_file() else None
 
 
 def _images(html: str, plan_folder: Path) -> list[Path]:
@@ -373,7 +386,7 @@ def write_output(task: WriteTask) -> Output | BriefkitError:
         from .writers.docx import write_docx
 
         pages = write_docx(rendered, base=task.plan_folder, templates=task.templates, target=task.target,
-                           where=task.where)
+                           where=task.where, reference=task.reference_doc)
         return Output(task.target, task.plan, rendered.document, rendered.edition, "docx", pages,
                       time.perf_counter() - begun)
     except BriefkitError as error:

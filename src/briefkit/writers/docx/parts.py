@@ -67,9 +67,9 @@ def used_fonts(parts: dict[str, bytes], theme: bytes | None) -> list[str]:
     carriers = list(content)
     if styles is not None:
         by_id = {style.get(f"{w}styleId"): style for style in styles.iter(f"{w}style")}
-        wanted = [value for root in content for tag in ("pStyle", "rStyle", "tblStyle")
-                  for value in root.xpath(f"//w:{tag}/@w:val", namespaces={"w": W})]
-        wanted += [s.get(f"{w}styleId") for s in by_id.values() if s.get(f"{w}default") == "1"]
+        wanted = [str(element.get(f"{w}val")) for root in content for tag in ("pStyle", "rStyle", "tblStyle")
+                  for element in root.iter(f"{w}{tag}")]
+        wanted += [str(s.get(f"{w}styleId")) for s in by_id.values() if s.get(f"{w}default") == "1"]
         seen: set[str] = set()
         while wanted:
             style_id = str(wanted.pop())
@@ -77,8 +77,8 @@ def used_fonts(parts: dict[str, bytes], theme: bytes | None) -> list[str]:
                 continue
             seen.add(style_id)
             carriers.append(by_id[style_id])
-            wanted += [str(v) for v in by_id[style_id].xpath("w:basedOn/@w:val | w:link/@w:val",
-                                                             namespaces={"w": W})]
+            wanted += [str(link.get(f"{w}val")) for tag in ("basedOn", "link")
+                       for link in by_id[style_id].findall(f"{w}{tag}")]
         carriers += styles.findall(f"{w}docDefaults")
     found: dict[str, None] = {}
     themed = False
