@@ -177,3 +177,21 @@ def test_run_fonts_left_to_styles_in_a_hand_made_chinese_paragraph(tmp_path):
     assert runs and not xpath(body, "//w:rFonts[@w:eastAsia]")
     assert xpath(body, "//w:r/w:rPr/w:rFonts/@w:hint") == ["eastAsia"]
     assert W  # the namespace the helpers read
+
+
+def test_traditional_edition_is_set_in_the_tc_faces(tmp_path):
+    report = build(Project(REPO), (PLAN,), BuildOptions(("handout",), ("zh-Hant",), ("docx",), out=tmp_path,
+                                                         jobs=1))
+    assert not report.failures, report.failures
+    path = tmp_path / PLAN / "handout.zh-Hant.docx"
+    styles = part(path, "word/styles.xml")
+    assert xpath(styles, "w:docDefaults//w:rFonts/@w:eastAsia") == ["PMingLiU"]
+    assert xpath(styles, "w:docDefaults//w:lang/@w:eastAsia") == ["zh-TW"]
+    assert xpath(styles, "w:style[@w:styleId='Heading1']/w:rPr/w:rFonts/@w:eastAsia") == ["Microsoft JhengHei"]
+    a = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    theme = part(path, "word/theme/theme1.xml")
+    assert theme.xpath("string(//a:minorFont/a:ea/@typeface)", namespaces=a) == "PMingLiU"
+    assert sorted(xpath(part(path, "word/fontTable.xml"), "w:font/@w:name")) == [
+        "Arial", "Georgia", "Microsoft JhengHei", "PMingLiU"]
+    assert docx.Document(str(path)).core_properties.language == "zh-Hant"
+    validate(path)

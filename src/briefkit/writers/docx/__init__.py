@@ -41,6 +41,7 @@ EAST_ASIAN_LANGUAGES = {"zh-CN": "zh-CN", "zh-Hant": "zh-TW"}
 # dc:language of each edition: the languages it shows.
 EDITION_LANGUAGES = {"bilingual": "en, zh-CN"}
 PROPERTY_LIMIT = 255  # python-docx (and Word) refuse longer core properties
+ThemeFaces = tuple[FaceSet, FaceSet, dict[str, str], bool]  # serif, sans, palette, Traditional Chinese
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
@@ -97,7 +98,8 @@ def render_docx(rendered: RenderedDocument, *, base: Path, templates: Path, wher
     created = parse_date(meta.get("dcterms.created"), where)
     title = " ".join((root.findtext("head/title") or "").split())
     set_properties(document, meta, title, EDITION_LANGUAGES.get(rendered.edition, language), created, where)
-    data = package(document, theme_faces(theme) if reference is None else None, layout.pages if layout else None)
+    faces_of_theme = theme_faces(theme, traditional=language == "zh-Hant") if reference is None else None
+    data = package(document, faces_of_theme, layout.pages if layout else None)
     return data, layout.pages if layout else None
 
 
@@ -142,13 +144,13 @@ def furniture_of(document: Document) -> tuple[bool, bool]:
     return filled(section.header), filled(section.footer)
 
 
-def theme_faces(theme: Theme) -> tuple[FaceSet, FaceSet, dict[str, str]]:
-    """The theme part's fonts (serif minor, sans major; SC and TC) and palette."""
-    simplified, traditional = word_faces(theme, False), word_faces(theme, True)
-    serif = FaceSet(latin=simplified.serif[0], sc=simplified.serif[1], tc=traditional.serif[1])
-    sans = FaceSet(latin=simplified.sans[0], sc=simplified.sans[1], tc=traditional.sans[1])
+def theme_faces(theme: Theme, traditional: bool) -> ThemeFaces:
+    """The theme part's fonts (serif minor, sans major; SC and TC), palette and edition."""
+    simplified, hant = word_faces(theme, False), word_faces(theme, True)
+    serif = FaceSet(latin=simplified.serif[0], sc=simplified.serif[1], tc=hant.serif[1])
+    sans = FaceSet(latin=simplified.sans[0], sc=simplified.sans[1], tc=hant.sans[1])
     colours = {name: getattr(theme.colours, name).lstrip("#").upper() for name in THEME_COLOURS}
-    return serif, sans, colours
+    return serif, sans, colours, traditional
 
 
 def parse_html(html: str, where: str) -> Any:
@@ -193,7 +195,7 @@ def set_properties(document: Document, meta: dict[str, str], title: str, languag
     properties.modified = parse_date(modified, where) if modified else created
 
 
-def package(document: Document, faces: tuple[FaceSet, FaceSet, dict[str, str]] | None, pages: int | None) -> bytes:
+def package(document: Document, faces: ThemeFaces | None, pages: int | None) -> bytes:
     """The saved package with briefkit's theme, app properties and font table, re-zipped with sorted
     entries and fixed times, so equal input gives equal bytes."""
     package_rels = document.part.package.rels
@@ -207,8 +209,8 @@ def package(document: Document, faces: tuple[FaceSet, FaceSet, dict[str, str]] |
         entries = {name: source.read(name) for name in source.namelist()}
     theme_name = "word/theme/theme1.xml"
     if faces is not None and theme_name in entries:
-        serif, sans, colours = faces
-        entries[theme_name] = parts.theme_part(entries[theme_name], colours, serif, sans)
+        serif, sans, colours, traditional = faces
+        entries[theme_name] = parts.theme_part(entries[theme_name], colours, serif, sans, traditional)
     entries["docProps/app.xml"] = parts.app_properties(pages)
     if "word/fontTable.xml" in entries:
         fonts = parts.used_fonts(entries, entries.get(theme_name))

@@ -151,10 +151,15 @@ def set_doc_defaults(styles: Element, faces: tuple[str, str] | None, languages: 
         set_child(ppr, tag, PPR_ORDER, val="1")
 
 
-def set_line_breaks(ppr: Element) -> None:
-    """Chinese line breaking and Latin/CJK spacing for a reference document's Normal as well."""
-    for tag in ("w:kinsoku", "w:autoSpaceDE", "w:autoSpaceDN"):
-        set_child(ppr, tag, PPR_ORDER, val="1")
+def reset_style(style: Element) -> None:
+    """Drop a template style's formatting, keeping what makes a heading a heading (outline level)."""
+    for tag in ("w:rPr", "w:pPr"):
+        found = style.find(qn(tag))
+        if found is None:
+            continue
+        for child in list(found):
+            if child.tag not in (qn("w:outlineLvl"), qn("w:numPr")):
+                found.remove(child)
 
 
 def add_tab_stop(ppr: Element, position: int, leader: str = "dot") -> None:
@@ -328,26 +333,12 @@ def set_table_style(table: Element, style_id: str, header: bool) -> None:
               lastRow="0", firstColumn="0", lastColumn="0", noHBand="1", noVBand="1")
 
 
-def set_table_borders(table: Element, **sides: Border) -> None:
-    _border_elements(set_child(table.tblPr, "w:tblBorders", TBLPR_ORDER), sides)
-
-
 def set_cell_borders(cell: Element, **sides: Border) -> None:
     _border_elements(set_child(cell.get_or_add_tcPr(), "w:tcBorders", TCPR_ORDER), sides)
 
 
 def set_cell_shading(cell: Element, fill: str) -> None:
     set_child(cell.get_or_add_tcPr(), "w:shd", TCPR_ORDER, val="clear", color="auto", fill=fill)
-
-
-def set_cell_margins(table: Element, left: int, right: int, top: int = 0, bottom: int = 0) -> None:
-    """Default cell padding in twentieths of a point."""
-    margins = set_child(table.tblPr, "w:tblCellMar", TBLPR_ORDER)
-    for side, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
-        element = OxmlElement(f"w:{side}")
-        element.set(qn("w:w"), str(value))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
 
 
 def keep_row_together(row: Element) -> None:

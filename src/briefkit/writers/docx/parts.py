@@ -29,9 +29,10 @@ FONT_INFO = {
 }
 
 
-def theme_part(template: bytes, colours: dict[str, str], serif: Any, sans: Any) -> bytes:
+def theme_part(template: bytes, colours: dict[str, str], serif: Any, sans: Any, traditional: bool) -> bytes:
     """The template's theme with briefkit's palette and fonts: the brand colours in Word's colour
-    picker; minor (body) fonts serif, major (heading) fonts sans, Latin and East Asian, SC and TC."""
+    picker; minor (body) fonts serif, major (heading) fonts sans, Latin and East Asian. Word takes the
+    East Asian theme font from a:ea before the per-script list: a:ea is the edition's (TC for zh-Hant)."""
     root = etree.fromstring(template)
     root.set("name", "briefkit")
     elements = root.find(f"{{{A}}}themeElements")
@@ -41,10 +42,10 @@ def theme_part(template: bytes, colours: dict[str, str], serif: Any, sans: Any) 
                "hlink": colours["accent"], "folHlink": colours["muted"]}
     scheme = "".join(f'<a:{slot}><a:srgbClr val="{value}"/></a:{slot}>' for slot, value in palette.items())
     fonts = "".join(
-        f'<a:{kind}><a:latin typeface="{escape(face.latin)}"/><a:ea typeface="{escape(face.sc)}"/>'
-        f'<a:cs typeface=""/><a:font script="Hans" typeface="{escape(face.sc)}"/>'
-        f'<a:font script="Hant" typeface="{escape(face.tc)}"/></a:{kind}>'
-        for kind, face in (("majorFont", sans), ("minorFont", serif)))
+        f'<a:{kind}><a:latin typeface="{escape(face.latin)}"/>'
+        f'<a:ea typeface="{escape(face.tc if traditional else face.sc)}"/><a:cs typeface=""/>'
+        f'<a:font script="Hans" typeface="{escape(face.sc)}"/><a:font script="Hant" typeface="{escape(face.tc)}"/>'
+        f"</a:{kind}>" for kind, face in (("majorFont", sans), ("minorFont", serif)))
     ns = f'xmlns:a="{A}"'
     new_colours = etree.fromstring(f'<a:clrScheme {ns} name="briefkit">{scheme}</a:clrScheme>')
     new_fonts = etree.fromstring(f'<a:fontScheme {ns} name="briefkit">{fonts}</a:fontScheme>')

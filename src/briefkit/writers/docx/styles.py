@@ -211,6 +211,8 @@ def _define(document: Document, theme: Theme, tokens: Tokens, spec: StyleSpec, e
         style = document.styles.add_style(spec.name, kind)
         if not spec.character:
             style.base_style = existing["Normal"]
+    elif reference_sans is None:  # python-docx's template style: its borders, spacing and fonts are not ours
+        oxml.reset_style(style.element)
     if spec.base:
         style.base_style = existing[spec.base]
     style.hidden = False
