@@ -24,25 +24,29 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from ...catalogue import FaceSet, Theme, load_theme
+from ...editions import EDITIONS
 from ...errors import BuildError
-from ...files import atomic_output
+from ...files import ZIP_EPOCH, atomic_output, deterministic_zip
 from ...render import RenderedDocument
+from .. import WriteJob, WriteResult
 from . import furniture, oxml, parts
 from .build import BodyWriter, PageLayout, start_lists
 from .runs import is_chinese
 from .styles import THEME_COLOURS, apply_page, apply_styles, word_faces
 
-__all__ = ["PageLayout", "default_reference", "render_docx", "write_docx"]
+__all__ = ["PageLayout", "default_reference", "render_docx", "write", "write_docx"]
 
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: no clock in the output
 LATIN_LANGUAGE = "en-GB"  # the plans write British English; Chinese text is tagged zh-CN on its own
-# Word's language ids for the East Asian text of each edition language.
-EAST_ASIAN_LANGUAGES = {"zh-CN": "zh-CN", "zh-Hant": "zh-TW"}
-# dc:language of each edition: the languages it shows.
-EDITION_LANGUAGES = {"bilingual": "en, zh-CN"}
 PROPERTY_LIMIT = 255  # python-docx (and Word) refuse longer core properties
 ThemeFaces = tuple[FaceSet, FaceSet, dict[str, str], bool]  # serif, sans, palette, Traditional Chinese
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
+    """The writer interface (writers/__init__.py)."""
+    pages = write_docx(rendered, base=job.plan_folder, templates=job.templates, target=job.target, where=job.where,
+                       reference=job.options.reference_doc)
+    return WriteResult(job.target, pages)
 
 
 def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path, target: Path, where: str,
@@ -70,8 +74,9 @@ def render_docx(rendered: RenderedDocument, *, base: Path, templates: Path, wher
         raise BuildError(f"{where}: the HTML has no <body>")
     meta = {m.get("name"): m.get("content", "") for m in root.iter("meta") if m.get("name")}
     language = root.get("lang", "en")
-    east_asian = EAST_ASIAN_LANGUAGES.get(language, "zh-CN")
-    faces = word_faces(theme, traditional=language == "zh-Hant")
+    edition = EDITIONS.get(rendered.edition, EDITIONS["en"])
+    east_asian, traditional = edition.word_east_asian, edition.fonts == "traditional"
+    faces = word_faces(theme, traditional)
     tokens = theme.tokens(rendered.document)
 
     reference = reference_path(theme, templates, reference)
@@ -97,8 +102,9 @@ def render_docx(rendered: RenderedDocument, *, base: Path, templates: Path, wher
 
     created = parse_date(meta.get("dcterms.created"), where)
     title = " ".join((root.findtext("head/title") or "").split())
-    set_properties(document, meta, title, EDITION_LANGUAGES.get(rendered.edition, language), created, where)
-    faces_of_theme = theme_faces(theme, traditional=language == "zh-Hant") if reference is None else None
+    languages = ", ".join(edition.tag(name) for name in edition.languages)  # dc:language: what the edition shows
+    set_properties(document, meta, title, languages, created, where)
+    faces_of_theme = theme_faces(theme, traditional) if reference is None else None
     data = package(document, faces_of_theme, layout.pages if layout else None)
     return data, layout.pages if layout else None
 
@@ -163,7 +169,7 @@ def parse_html(html: str, where: str) -> Any:
 def parse_date(value: str | None, where: str) -> dt.datetime:
     """An ISO date or date-time as a UTC time; a bare date means midnight UTC."""
     if not value:
-        return dt.datetime(*ZIP_TIME, tzinfo=dt.UTC)
+        return dt.datetime(*ZIP_EPOCH, tzinfo=dt.UTC)
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -215,15 +221,8 @@ def package(document: Document, faces: ThemeFaces | None, pages: int | None) -> 
     if "word/fontTable.xml" in entries:
         fonts = parts.used_fonts(entries, entries.get(theme_name))
         entries["word/fontTable.xml"] = parts.font_table(fonts, entries["word/fontTable.xml"])
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(entries, key=lambda name: (name != "[Content_Types].xml", name)):
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            target.writestr(info, entries[name])
-    return output.getvalue()
+    names = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
+    return deterministic_zip((name, entries[name]) for name in names)
 
 
 # The default reference document's text: one paragraph in each style briefkit uses.

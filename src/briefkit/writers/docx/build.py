@@ -22,6 +22,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from PIL import Image
 
+from ... import vocabulary
 from ...catalogue import Theme
 from ...errors import BuildError
 from ...media import resolve_inside, svg_twin
@@ -35,14 +36,8 @@ PARAGRAPH_STYLES = {
     "": "Normal", "lead": "Lead", "standfirst": "Standfirst", "meta": "Meta", "issuer": "Issuer",
     "dateline": "Dateline", "embargo": "Embargo", "kicker": "Kicker", "contact": "Contact", "action": "Action",
 }
-# The block part of the vocabulary: tag -> the class attributes it may carry ("" for none); inline is in runs.py.
-BLOCKS = {
-    "p": set(PARAGRAPH_STYLES), "h1": {"", "toc-title"}, "h2": {"", "toc-title"}, "h3": {"", "toc-title"},
-    "ul": {""}, "ol": {""}, "figure": {""}, "blockquote": {"quote"}, "img": {"logo"}, "section": {""},
-    "header": {"masthead"}, "nav": {"toc"}, "table": {"data", "data targets", "data timeline", "data glossary",
-                                                      "parallel"},
-    "div": {"running-header", "watermark", "cover", "key-figures", "page-break"},
-}
+# The block part of the vocabulary (vocabulary.py): tag -> the class attributes it may carry ("" for none).
+BLOCKS = vocabulary.members(vocabulary.BLOCK)
 FIGURE_MARGIN = 4  # mm above and below a figure, as the CSS figure box
 HANDLERS = {"h1": "heading", "h2": "heading", "h3": "heading", "ul": "list", "ol": "list"}
 
@@ -162,7 +157,7 @@ class BodyWriter(RunWriter):
             number = oxml.add_list_instance(self.numbering, self.lists[ordered], level, start) if ordered or level \
                 else self.bullets
         paragraph = None
-        for item in items if items is not None else self.children(element, {"li": {""}}):
+        for item in items if items is not None else self.children(element, self.allowed("ol")):
             paragraph = self.paragraph(container, "List Number" if ordered else "List Bullet", lang)
             if number != self.bullets:
                 oxml.set_numbering(paragraph._p, number, level)
@@ -186,7 +181,7 @@ class BodyWriter(RunWriter):
         furniture.write_toc(self, container, element, lang)
 
     def on_blockquote(self, container: Container, element: Element, lang: str) -> None:
-        for child in self.children(element, {"p": {"", "attribution"}}):
+        for child in self.children(element, self.allowed("blockquote.quote")):
             style = "Quote Attribution" if class_of(child) else "Quote"
             self.text_block(container, child, style, child.get("lang", lang))
 
@@ -250,14 +245,14 @@ class BodyWriter(RunWriter):
     def on_figure(self, container: Container, element: Element, lang: str) -> None:
         """The picture at the CSS figure width and height cap, then captions and credits kept on its page."""
         layout = self.tokens.layout
-        for child in self.children(element, {"img": {""}, "figcaption": {""}}):
+        for child in self.children(element, self.allowed("figure")):
             if child.tag == "img":
                 width = int(self.width(container) * (layout.figure_width or 100) / 100)
                 self.picture(self.paragraph(container, "Figure"), child, width=width,
                              max_height=int(Mm(layout.figure_max_height or 1000)))
                 continue
             lines = [self.text_block(container, span, class_of(span).title(), span.get("lang", lang))
-                     for span in self.children(child, {"span": {"caption", "credit"}})]
+                     for span in self.children(child, self.allowed("figcaption"))]
             for line in lines[:-1]:
                 line.paragraph_format.keep_with_next = True
             if lines:  # the figure's bottom margin

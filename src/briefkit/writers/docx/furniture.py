@@ -2,7 +2,7 @@
 
 The TOC is Word's own field at the levels the nav lists, saved with its
 entries and, when the PDF layout of the same document is known, its page
-numbers: Word, LibreOffice and WPS show it as it is, without asking to update
+numbers: Word and LibreOffice show it as saved, without asking to update
 fields. The running header and the page label become the page header and a
 footer with PAGE and NUMPAGES fields, unless a reference document brings its
 own (then those are left exactly as the reference has them).
@@ -24,12 +24,11 @@ HEADINGS = {"h1": 1, "h2": 2, "h3": 3}
 
 def write_toc(writer: BodyWriter, container: Container, element: Element, lang: str) -> None:
     """The nav's title as a heading, then one paragraph per entry inside a TOC field."""
-    for child in writer.children(element, {"h1": {"toc-title"}, "h2": {"toc-title"}, "h3": {"toc-title"},
-                                           "ol": {""}}):
+    for child in writer.children(element, writer.allowed("nav.toc")):
         if child.tag != "ol":
             writer.on_heading(container, child, child.get("lang", lang))
             continue
-        items = list(writer.children(child, {"li": {""}}))
+        items = list(writer.children(child, writer.allowed("ol")))
         targets = [_target(item) for item in items]
         levels = [_level(element, target) for target in targets]
         low, high = min(levels, default=1), max(levels, default=3)

@@ -73,7 +73,7 @@ def write_parallel(writer: BodyWriter, container: Container, element: Element, l
 
 def write_key_figures(writer: BodyWriter, container: Container, element: Element, lang: str) -> None:
     """Call-outs as in the CSS: each 30% of the measure with a 2% gap, three to a row, shaded, accent rule on top."""
-    figures = list(writer.children(element, {"div": {"key-figure"}}))
+    figures = list(writer.children(element, writer.allowed("div.key-figures")))
     if not figures:
         return
     per_row = min(3, len(figures))
@@ -86,7 +86,7 @@ def write_key_figures(writer: BodyWriter, container: Container, element: Element
         if index < len(figures):
             oxml.set_cell_shading(cell._tc, writer.colour("panel"))
             oxml.set_cell_borders(cell._tc, top=(2, writer.colour("accent")), left=gap, right=gap, bottom=gap)
-            for span in writer.children(figures[index], {"span": {"value", "label"}}):
+            for span in writer.children(figures[index], writer.allowed("div.key-figure")):
                 style = "Key Figure Value" if class_of(span) == "value" else "Key Figure Label"
                 writer.text_block(cell, span, style, span.get("lang", lang))
         close_cell(cell)
@@ -94,7 +94,7 @@ def write_key_figures(writer: BodyWriter, container: Container, element: Element
 
 def write_list_columns(writer: BodyWriter, container: Container, element: Element, lang: str, columns: int) -> None:
     """A list set in `columns` balanced columns (the CSS `columns`), as a borderless table numbering on."""
-    items = list(writer.children(element, {"li": {""}}))
+    items = list(writer.children(element, writer.allowed(element.tag)))
     per_column = -(-len(items) // columns) if items else 0
     table = add_table(writer, container, 1, [writer.width(container) // columns] * columns, "columns")
     number = None
@@ -110,7 +110,7 @@ def read_rows(writer: BodyWriter, table: Element, cells: set[str]) -> list[tuple
     """(is a header row, its cells) for each tr, inside optional thead/tbody."""
     rows = []
     for child in writer.children(table, {"tr": {""}, "thead": {""}, "tbody": {""}}):
-        for row in [child] if child.tag == "tr" else writer.children(child, {"tr": {""}}):
+        for row in [child] if child.tag == "tr" else writer.children(child, writer.allowed(child.tag)):
             rows.append((child.tag == "thead", list(writer.children(row, {name: {""} for name in cells}))))
     return rows
 
