@@ -195,3 +195,18 @@ def test_traditional_edition_is_set_in_the_tc_faces(tmp_path):
         "Arial", "Georgia", "Microsoft JhengHei", "PMingLiU"]
     assert docx.Document(str(path)).core_properties.language == "zh-Hant"
     validate(path)
+
+
+def test_a_huge_document_saves_its_toc_without_a_second_layout(sample_html, tmp_path, monkeypatch):
+    import briefkit.writers.docx as writer
+
+    html = (sample_html / "stakeholder-report.en.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(writer, "LAYOUT_LIMIT", len(html) - 1)
+    data, pages = render_docx(RenderedDocument("stakeholder-report", "en", "stakeholder-report.html.j2", html, "T"),
+                              base=REPO / "content" / PLAN, templates=REPO / "templates", where="t")
+    assert pages is None
+    target = tmp_path / "report.docx"
+    target.write_bytes(data)
+    body = part(target, "word/document.xml")
+    assert len(xpath(body, "//w:instrText[contains(., 'PAGEREF')]")) == 9  # Word fills the numbers with F9
+    assert not xpath(body, "//w:p[w:pPr/w:pStyle/@w:val='toc2']//w:t[string(number(.)) != 'NaN']")

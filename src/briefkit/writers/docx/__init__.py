@@ -36,6 +36,9 @@ from .styles import THEME_COLOURS, apply_page, apply_styles, word_faces
 
 __all__ = ["PageLayout", "default_reference", "render_docx", "write", "write_docx"]
 
+# Above this much HTML a second layout (for the TOC's page numbers) would cost as much as the PDF itself:
+# the TOC is then saved without numbers (Word fills them with F9) unless the caller passes the PDF's layout.
+LAYOUT_LIMIT = 1_000_000
 LATIN_LANGUAGE = "en-GB"  # the plans write British English; Chinese text is tagged zh-CN on its own
 PROPERTY_LIMIT = 255  # python-docx (and Word) refuse longer core properties
 ThemeFaces = tuple[FaceSet, FaceSet, dict[str, str], bool]  # serif, sans, palette, Traditional Chinese
@@ -88,7 +91,7 @@ def render_docx(rendered: RenderedDocument, *, base: Path, templates: Path, wher
     lists = start_lists(numbering, tokens.layout.list_indent or 0, faces.sans[0])
     sheet = apply_styles(document, theme, tokens, faces, (LATIN_LANGUAGE, east_asian), is_chinese(language),
                          reference is not None, {False: lists.bullets, True: lists.numbers})
-    if layout is None and body.find(".//nav") is not None:
+    if layout is None and body.find(".//nav") is not None and len(rendered.html) <= LAYOUT_LIMIT:
         from .layout import pdf_layout  # WeasyPrint, only for a document with a TOC
 
         layout = pdf_layout(rendered.html, base, templates)
