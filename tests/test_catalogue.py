@@ -113,7 +113,7 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path, monkeypatch):
         load_theme(templates)
     assert [str(problem) for problem in raised.value.problems] == [
         "templates/theme.yaml:2:8: paper: must be one of 'A4' or 'Letter'; got 'A5'",
-        "templates/theme.yaml:3:1: margins: unknown key 'margins'; expected one of: colours, fonts, paper",
+        "templates/theme.yaml:3:1: margins: unknown key 'margins'; expected one of: colours, documents, docx, fonts, layout, paper, type",
     ]
 
 

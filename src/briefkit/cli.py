@@ -156,13 +156,16 @@ def cli(context: click.Context, project_root: Path, templates: Path | None) -> N
 @click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), default=None,
               help="Archival or accessibility PDF variant passed to WeasyPrint.")
 @_diagnostics_option
+@click.option("--reference-doc", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Word file whose page, headers, footers and styles the DOCX files take (see reference-doc).")
 @click.pass_context
 def build_command(context: click.Context, plans: tuple[str, ...], documents: tuple[str, ...],
                   editions: tuple[str, ...], formats: tuple[str, ...], out: Path | None, jobs: int | None,
-                  strict: bool, force: bool, pdf_variant: str | None) -> None:
+                  strict: bool, force: bool, pdf_variant: str | None, reference_doc: Path | None) -> None:
     """Build documents for PLAN (an id under content/, a folder or a file); no PLAN: all plans."""
     project = _project(context)
-    options = BuildOptions(documents, editions, formats or DEFAULT_FORMATS, out, strict, pdf_variant, jobs, force)
+    options = BuildOptions(documents, editions, formats or DEFAULT_FORMATS, out, strict, pdf_variant, jobs, force,
+                           reference_doc)
     try:
         known = load_catalogue(project.templates).documents
         unknown = [d for d in documents if d not in known]
@@ -228,12 +231,15 @@ def _shown(path: Path) -> str:
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes; default: CPU count.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--force", is_flag=True, help="Rebuild outputs even when their inputs did not change.")
+@click.option("--reference-doc", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Word file whose page, headers, footers and styles the DOCX files take (see reference-doc).")
 @click.pass_context
 def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | None, jobs: int | None, strict: bool,
-                 force: bool) -> None:
+                 force: bool, reference_doc: Path | None) -> None:
     """Build every document of PLAN in every language and format, then zip them with a manifest."""
     project = _project(context)
-    options = BuildOptions(formats=tuple(FORMATS), out=out, strict=strict, jobs=jobs, force=force)
+    options = BuildOptions(formats=tuple(FORMATS), out=out, strict=strict, jobs=jobs, force=force,
+                           reference_doc=reference_doc)
     try:
         packs, report = build_packs(project, plans, options, progress=_progress_printer())
     except BriefkitError as error:
@@ -346,6 +352,33 @@ def list_command(context: click.Context) -> None:
     for edition in EDITIONS:
         if edition not in catalogue.languages:
             click.echo(f"  {edition:<28} on request (--lang {edition}): machine-converted from Simplified Chinese")
+
+
+@cli.command("reference-doc")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write; default: standard output (briefkit reference-doc > custom.docx).")
+@click.pass_context
+def reference_doc_command(context: click.Context, output: Path | None) -> None:
+    """Write the default Word reference document: edit its styles, page and header, then build with it."""
+    from .writers.docx import default_reference
+
+    stdout = sys.stdout.buffer
+    if output is None and stdout.isatty():
+        raise click.UsageError("the reference document is a Word file: redirect it, e.g. "
+                               "briefkit reference-doc > custom.docx, or use --output FILE")
+    try:
+        data = default_reference(_project(context).templates)
+    except BriefkitError as error:
+        _fail(error)
+        return
+    if output is None:
+        stdout.write(data)
+        stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise click.FileError(str(output), hint=exc.strerror) from None
 
 
 @cli.command("schema")

@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import BuildCache, digest, output_key
@@ -43,10 +43,11 @@ class BuildOptions:
     pdf_variant: str | None = None
     jobs: int | None = None  # worker processes; None: the CPU count, 1: in this process
     force: bool = False
+    reference_doc: Path | None = None  # a Word file the DOCX outputs take page, headers and styles from
 
     @property
     def write_options(self) -> WriteOptions:
-        return WriteOptions(pdf_variant=self.pdf_variant, strict=self.strict)
+        return WriteOptions(pdf_variant=self.pdf_variant, strict=self.strict, reference_doc=self.reference_doc)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ def _build(
     project: Project, renderer: Renderer, plans: list[LoadedPlan], problems: list[Problem], summary: str,
     options: BuildOptions, progress: Progress | None,
 ) -> BuildReport:
+    options = replace(options, reference_doc=_reference_doc(project, renderer, options))
     documents = options.documents or tuple(renderer.catalogue.documents)
     editions = options.editions or tuple(renderer.catalogue.languages)
     fonts = stamp(theme_families(renderer.theme))
@@ -233,6 +235,16 @@ def _checked_glyphs(loaded: LoadedPlan, renderer: Renderer, cache: BuildCache, f
     if not problems:
         cache.checks["glyphs"] = key
     return problems
+
+
+def _reference_doc(project: Project, renderer: Renderer, options: BuildOptions) -> Path | None:
+    """The DOCX reference document: --reference-doc, else theme.yaml's docx.reference, else templates/reference.docx."""
+    if options.reference_doc is not None:
+        return options.reference_doc
+    if renderer.theme.docx.reference:
+        return project.templates / renderer.theme.docx.reference
+    implicit = project.templates / "reference.docx"
+    return implicit if implicit.is_file() else None
 
 
 def _stale_tasks(

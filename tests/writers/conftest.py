@@ -1,4 +1,4 @@
-"""Fixtures for the writer tests: the nine sample documents built once per session."""
+"""Fixtures for the writer tests: the nine sample documents built once per session, per format."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ def _build(folder: Path, fmt: str) -> Path:
 def sample_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder holding the nine sample DOCX files, NAME.EDITION.docx."""
     return _build(tmp_path_factory.mktemp("docx"), "docx")
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same nine documents as PDF (slow: WeasyPrint lays out every page)."""
+    return _build(tmp_path_factory.mktemp("pdf"), "pdf")
 
 
 @pytest.fixture(scope="session")

@@ -46,11 +46,15 @@ def xpath(element: etree._Element, query: str) -> list:
 
 
 def html_texts(path: Path) -> list[str]:
-    """Every text node of the body in document order, whitespace normalised, style and script left out."""
+    """Every text node of the body in document order, whitespace normalised, style and script left out.
+
+    The separator of a bilingual headline (h1 span.sep) is left out too: the PDF hides it (the languages
+    stand one above the other) and Word breaks the line there instead."""
     texts: list[str] = []
 
     def visit(element: etree._Element) -> None:
-        if isinstance(element.tag, str) and element.tag not in ("style", "script"):
+        hidden = element.tag == "span" and element.get("class") == "sep" and element.getparent().tag == "h1"
+        if isinstance(element.tag, str) and element.tag not in ("style", "script") and not hidden:
             texts.append(element.text or "")
             for child in element:
                 visit(child)
@@ -109,50 +113,130 @@ def test_every_html_text_node_is_in_the_docx_in_order(sample_docx, sample_html, 
         position = found + len(node)
 
 
-def test_east_asian_fonts_and_language_on_styles_and_runs(sample_docx):
-    path = sample_docx / "press-brief.bilingual.docx"
+@pytest.mark.parametrize(("name", "serif", "sans", "language"), [
+    ("press-brief.bilingual", "SimSun", "Microsoft YaHei", "zh-CN"),
+    ("handout.zh", "SimSun", "Microsoft YaHei", "zh-CN"),
+])
+def test_fonts_come_from_the_theme_through_the_styles(sample_docx, name, serif, sans, language):
+    path = sample_docx / f"{name}.docx"
     styles = part(path, "word/styles.xml")
     default = xpath(styles, "w:docDefaults/w:rPrDefault/w:rPr")[0]
-    assert xpath(default, "w:rFonts/@w:eastAsia") == ["Noto Serif CJK SC"]
-    assert xpath(default, "w:rFonts/@w:ascii") == ["Noto Serif"]
-    assert xpath(default, "w:lang/@w:eastAsia") == ["zh-CN"]
+    assert xpath(default, "w:rFonts/@w:eastAsia") == [serif] and xpath(default, "w:rFonts/@w:ascii") == ["Georgia"]
+    assert xpath(default, "w:rFonts/@w:eastAsiaTheme") == ["minorEastAsia"]
+    assert xpath(default, "w:lang/@w:eastAsia") == [language]
     heading = xpath(styles, "w:style[@w:styleId='Heading1']/w:rPr/w:rFonts")[0]
-    assert heading.get(f"{{{W}}}eastAsia") == "Noto Sans CJK SC"
-    assert not [name for name in heading.attrib if "heme" in name]  # theme fonts would override the faces
+    assert heading.get(f"{{{W}}}eastAsia") == sans and heading.get(f"{{{W}}}eastAsiaTheme") == "majorEastAsia"
+    assert heading.get(f"{{{W}}}ascii") == "Arial" and heading.get(f"{{{W}}}asciiTheme") == "majorHAnsi"
     paragraph_defaults = xpath(styles, "w:docDefaults/w:pPrDefault/w:pPr")[0]
     assert [etree.QName(child).localname for child in paragraph_defaults][:3] == ["kinsoku", "autoSpaceDE",
                                                                                  "autoSpaceDN"]
+
+
+@pytest.mark.parametrize("name", NINE)
+def test_no_run_repeats_a_font_or_language_its_style_gives(sample_docx, name):
+    """Runs carry no faces or languages: styles and defaults give them, so restyling reaches every run.
+    A Chinese run holding “” … — · names only the East Asian slot (w:hint), no face."""
+    path = sample_docx / f"{name}.docx"
+    for root in [part(path, "word/document.xml"), *parts(path, "word/header"), *parts(path, "word/footer")]:
+        assert not xpath(root, "//w:r/w:rPr/w:rFonts[@w:eastAsia or @w:ascii or @w:hAnsi]")
+        assert not xpath(root, "//w:r/w:rPr/w:lang")
+        assert not xpath(root, "//w:p/w:pPr/w:jc[@w:val='both']")  # Chinese justification is the styles'
     body = part(path, "word/document.xml")
-    chinese = xpath(body, "//w:r[w:t[contains(., '上海')]]")
-    assert chinese
-    for run in chinese:
-        assert xpath(run, "w:rPr/w:lang/@w:eastAsia") == ["zh-CN"]
-        assert xpath(run, "w:rPr/w:rFonts/@w:eastAsia")[0].endswith("CJK SC")
-        assert xpath(run, "w:rPr/w:rFonts/@w:hint") == ["eastAsia"]
+    hinted = xpath(body, "//w:r[w:rPr/w:rFonts/@w:hint='eastAsia']")
+    if name.split(".")[1] != "en":
+        assert hinted and all(re.search("[“”‘’…—·]", "".join(xpath(run, "w:t/text()"))) for run in hinted)
 
 
-def test_settings_fix_the_template_defaults(sample_docx):
-    settings = part(sample_docx / "handout.zh.docx", "word/settings.xml")
+def test_chinese_paragraphs_take_a_justified_looser_style(sample_docx):
+    styles = part(sample_docx / "press-brief.bilingual.docx", "word/styles.xml")
+    (variant,) = xpath(styles, "w:style[w:name/@w:val='Lead (Chinese)']")
+    assert xpath(variant, "w:basedOn/@w:val") == ["Lead"] and xpath(variant, "w:pPr/w:jc/@w:val") == ["both"]
+    assert xpath(variant, "w:pPr/w:spacing/@w:line") == [str(round(12 * 1.8 * 20))]
+    body = part(sample_docx / "press-brief.bilingual.docx", "word/document.xml")
+    (lead,) = body.xpath("//w:p[w:pPr/w:pStyle/@w:val=$id]", namespaces=NS, id=variant.get(f"{{{W}}}styleId"))
+    assert "上海" in "".join(xpath(lead, ".//w:t/text()"))
+    zh = part(sample_docx / "press-brief.zh.docx", "word/styles.xml")
+    assert xpath(zh, "w:style[@w:styleId='Normal']/w:pPr/w:jc/@w:val") == ["both"]
+    assert not xpath(zh, "w:style[contains(w:name/@w:val, '(Chinese)')]")
+
+
+@pytest.mark.parametrize("name", NINE)
+def test_settings_are_native_word_2013(sample_docx, name):
+    settings = part(sample_docx / f"{name}.docx", "word/settings.xml")
     assert xpath(settings, "w:themeFontLang/@w:eastAsia") == ["zh-CN"]
     assert xpath(settings, "w:zoom/@w:percent") == ["100"]
-    assert not xpath(settings, "w:updateFields")  # no TOC, no prompt to update fields
+    assert xpath(settings, "w:compat/w:compatSetting[@w:name='compatibilityMode']/@w:val") == ["15"]
+    assert not xpath(settings, "w:updateFields | w:proofState")  # no prompt on opening, no claim of a spell check
+    assert xpath(settings, "w:compat/w:doNotExpandShiftReturn")
 
 
-def test_toc_is_a_field_with_the_entries_as_placeholder(sample_docx):
+def test_every_file_has_its_own_document_id(sample_docx):
+    ids = [part(sample_docx / f"{name}.docx", "word/settings.xml").xpath(
+        "string(//*[local-name()='docId']/@*[local-name()='val'])") for name in NINE]
+    assert all(re.fullmatch(r"[0-9A-F]{8}", value) for value in ids) and len(set(ids)) == len(ids)
+
+
+def test_theme_part_carries_the_brand_colours_and_fonts(sample_docx):
+    theme = part(sample_docx / "handout.en.docx", "word/theme/theme1.xml")
+    a = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    assert theme.xpath("string(//a:clrScheme/a:accent1/a:srgbClr/@val)", namespaces=a) == "9B1C23"
+    assert theme.xpath("string(//a:clrScheme/a:dk1/a:srgbClr/@val)", namespaces=a) == "1D1D1F"
+    for kind, latin, sc, tc in (("majorFont", "Arial", "Microsoft YaHei", "Microsoft JhengHei"),
+                                ("minorFont", "Georgia", "SimSun", "PMingLiU")):
+        font = theme.xpath(f"//a:{kind}", namespaces=a)[0]
+        assert font.xpath("string(a:latin/@typeface)", namespaces=a) == latin
+        assert font.xpath("string(a:ea/@typeface)", namespaces=a) == sc
+        assert font.xpath("string(a:font[@script='Hant']/@typeface)", namespaces=a) == tc
+    assert "Calibri" not in etree.tostring(theme).decode()
+    styles = part(sample_docx / "handout.en.docx", "word/styles.xml")
+    assert xpath(styles, "w:style[@w:styleId='Heading1']/w:rPr/w:color/@w:themeColor") == ["accent1"]
+
+
+@pytest.mark.parametrize(("name", "fonts"), [
+    ("handout.en", ["Arial", "Georgia", "Microsoft YaHei", "SimSun"]),
+    ("stakeholder-report.zh", ["Arial", "Georgia", "Microsoft YaHei", "SimSun"]),
+])
+def test_font_table_lists_only_the_fonts_used(sample_docx, name, fonts):
+    table = part(sample_docx / f"{name}.docx", "word/fontTable.xml")
+    assert sorted(xpath(table, "w:font/@w:name")) == fonts
+    assert xpath(table, "w:font[@w:name='SimSun']/w:altName/@w:val") == ["宋体"]
+
+
+def test_app_properties_are_honest(sample_docx):
+    ns = {"p": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"}
+    report = part(sample_docx / "stakeholder-report.en.docx", "docProps/app.xml")
+    assert report.xpath("string(p:Application)", namespaces=ns) == "briefkit"
+    assert int(report.xpath("string(p:Pages)", namespaces=ns)) >= 5  # laid out for its TOC: the PDF's count
+    handout = part(sample_docx / "handout.en.docx", "docProps/app.xml")
+    assert not handout.xpath("p:Pages | p:Words", namespaces=ns)  # not laid out: no count is claimed
+    with zipfile.ZipFile(sample_docx / "handout.en.docx") as package:
+        assert "word/stylesWithEffects.xml" not in package.namelist()
+
+
+def test_hyperlink_style_is_underlined(sample_docx):
+    styles = part(sample_docx / "press-brief.en.docx", "word/styles.xml")
+    assert xpath(styles, "w:style[@w:styleId='Hyperlink']/w:rPr/w:u/@w:val") == ["single"]
+
+
+def test_toc_is_a_saved_field_at_the_designed_levels_with_page_numbers(sample_docx):
     path = sample_docx / "stakeholder-report.en.docx"
-    assert xpath(part(path, "word/settings.xml"), "w:updateFields/@w:val") == ["true"]
     body = part(path, "word/document.xml")
     instructions = [text.strip() for text in xpath(body, "//w:instrText/text()")]
-    assert instructions == ['TOC \\o "1-3" \\h \\z \\u']
-    kinds = xpath(body, "//w:fldChar/@w:fldCharType")
-    assert kinds == ["begin", "separate", "end"]
-    entries = xpath(body, "//w:p[w:pPr/w:pStyle/@w:val='toc1']")
+    assert instructions[0] == 'TOC \\o "2-2" \\h \\z \\u'  # the nav lists the h2 sections only
+    assert instructions[1:] == [f"PAGEREF {name} \\h" for name in (
+        "background", "meanings", "actions", "zones", "talent", "timeline", "photos", "glossary", "contacts")]
+    entries = xpath(body, "//w:p[w:pPr/w:pStyle/@w:val='toc2']")
     texts = ["".join(xpath(p, ".//w:t/text()")) for p in entries]
-    assert texts[0] == "Background" and texts[-1] == "Media contacts" and len(texts) == 9
-    assert xpath(entries[0], "w:r/w:fldChar/@w:fldCharType") == ["begin", "separate"]
+    assert texts[0].startswith("Background") and texts[-1].startswith("Media contacts") and len(texts) == 9
+    pages = [int(re.search(r"(\d+)$", text).group(1)) for text in texts]
+    assert pages == sorted(pages) and pages[0] >= 3  # cover and contents come first
+    assert xpath(entries[0], "w:r/w:fldChar/@w:fldCharType")[:2] == ["begin", "separate"]
     assert xpath(entries[-1], "w:r/w:fldChar/@w:fldCharType") == ["end"]
+    assert xpath(entries[0], "w:pPr/w:tabs/w:tab/@w:leader") == ["dot"]
     anchors = xpath(body, "//w:hyperlink/@w:anchor")
     assert set(anchors) <= set(xpath(body, "//w:bookmarkStart/@w:name"))
+    outlined = xpath(part(path, "word/styles.xml"), "w:style[@w:styleId='TOCHeading']/w:pPr/w:outlineLvl/@w:val")
+    assert outlined == ["9"]  # the contents title is not an entry of itself
 
 
 @pytest.mark.parametrize(("name", "pieces"), [
@@ -228,7 +312,8 @@ def test_core_properties_come_from_the_html_head(sample_docx, sample_html):
     assert properties.author == "Shanghai Municipal People's Government · 上海市人民政府"
     assert properties.subject == "Press brief · 新闻简报"
     assert "上海制造" in properties.keywords
-    assert properties.language == "en"
+    assert properties.language == "en, zh-CN"  # the edition's languages
+    assert docx.Document(str(sample_docx / "press-brief.zh.docx")).core_properties.language == "zh-CN"
     built = dt.datetime.fromisoformat(modified).replace(tzinfo=dt.UTC)  # SOURCE_DATE_EPOCH, never the clock
     assert properties.created == properties.modified == built
     assert properties.last_modified_by == "briefkit" and properties.revision == 1

@@ -28,6 +28,7 @@ class WriteOptions:
 
     pdf_variant: str | None = None  # pdf/a-3b or pdf/ua-1, passed to WeasyPrint
     strict: bool = False  # writer warnings (WeasyPrint's) fail the output
+    reference_doc: Path | None = None  # the Word file DOCX outputs take page, headers and styles from
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,8 @@ def _pdf_settings(options: WriteOptions, templates: Path | TemplateFolders) -> s
 
 
 def _docx_settings(options: WriteOptions, templates: Path | TemplateFolders) -> str:
-    reference = templates / "reference.docx"
-    return f"reference={file_digest(reference)}" if reference.is_file() else ""  # its styles shape every DOCX
+    reference = options.reference_doc  # the pipeline resolves it (--reference-doc, theme.yaml, reference.docx)
+    return f"reference={file_digest(reference)}" if reference and reference.is_file() else ""  # shapes every DOCX
 
 
 FORMATS: dict[str, Format] = {

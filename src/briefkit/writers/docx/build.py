@@ -1,16 +1,17 @@
 """The <body> of the semantic HTML (docs/html-vocabulary.md) -> the content of a python-docx Document.
 
 One walk maps each element of the vocabulary to Word: headings to Heading 1-3,
-lists to numbered paragraphs, the nav to a TOC field, the running header and
-watermark to the page header. Tables and key figures are in tables.py, the
-runs inside every paragraph in runs.py. An element, class or stray text
-outside the vocabulary raises BuildError naming the template: nothing is
-dropped silently.
+lists to List Bullet and List Number paragraphs, pictures at the CSS sizes.
+Tables and key figures are in tables.py, the TOC and the page furniture
+(running header, watermark, footer) in furniture.py, the runs inside every
+paragraph in runs.py. An element, class or stray text outside the vocabulary
+raises BuildError naming the template: nothing is dropped silently.
 """
 
 from __future__ import annotations
 
-import re
+import copy
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,10 @@ from ... import vocabulary
 from ...catalogue import Theme
 from ...errors import BuildError
 from ...media import resolve_inside, svg_twin
-from . import oxml
-from .runs import CJK, Element, Inline, RunWriter, Sink, bookmark_name, class_of, is_chinese
-from .styles import FAMILIES, LIST_INDENT, faces, text_width
-from .tables import write_key_figures, write_table
+from . import furniture, oxml
+from .runs import Element, Inline, RunWriter, Sink, bookmark_name, class_of, is_chinese
+from .styles import FAMILIES, TWIPS_PER_MM, Faces, StyleSheet, text_width
+from .tables import write_key_figures, write_list_columns, write_table
 
 Container = Document | _Cell
 PARAGRAPH_STYLES = {
@@ -37,21 +38,32 @@ PARAGRAPH_STYLES = {
 }
 # The block part of the vocabulary (vocabulary.py): tag -> the class attributes it may carry ("" for none).
 BLOCKS = vocabulary.members(vocabulary.BLOCK)
+FIGURE_MARGIN = 4  # mm above and below a figure, as the CSS figure box
 HANDLERS = {"h1": "heading", "h2": "heading", "h3": "heading", "ul": "list", "ol": "list"}
-TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """Where the PDF of the same document put things: its page count and the page of each id."""
+
+    pages: int
+    anchors: dict[str, int] = field(default_factory=dict)
 
 
 class BodyWriter(RunWriter):
     """Walks one HTML body into one document."""
 
-    def __init__(self, document: Document, theme: Theme, base: Path, where: str, east_asian: str = "zh-CN") -> None:
-        super().__init__(document, theme, where, east_asian)
-        self.document, self.base = document, base
+    def __init__(self, document: Document, theme: Theme, sheet: StyleSheet, faces: Faces, base: Path, where: str,
+                 lists: Lists, layout: PageLayout | None = None,
+                 keep_page_furniture: tuple[bool, bool] = (False, False)) -> None:
+        """`keep_page_furniture`: a reference document's (header, footer) has content of its own: leave it."""
+        super().__init__(document, theme, where, sheet.ids)
+        self.document, self.base, self.sheet, self.faces = document, base, sheet, faces
+        self.tokens, self.layout, self.keep_page_furniture = sheet.tokens, layout, keep_page_furniture
         self.section = document.sections[0]
+        self.text_width = text_width(document)  # python-docx finds the section by scanning the whole body
         self.numbering = document.part.numbering_part.element
-        font = faces(theme, "sans")[0]
-        self.lists = {ordered: oxml.add_abstract_list(self.numbering, ordered, LIST_INDENT, font)
-                      for ordered in (False, True)}
+        self.lists, self.bullets = lists.abstract, lists.bullets
         self.tables: dict[Any, str] = {}  # w:tbl -> kind, so tables.add_table can tell touching tables apart
         self.page_break = self.has_toc = False
         self.bookmarks = self.watermarks = 0
@@ -63,11 +75,13 @@ class BodyWriter(RunWriter):
         return str(getattr(self.theme.colours, name)).lstrip("#").upper()
 
     def width(self, container: Container) -> int:
-        return text_width(self.document) if isinstance(container, Document) else int(container.width)
+        return self.text_width if isinstance(container, Document) else int(container.width)
 
-    def paragraph(self, container: Container, style: str) -> Paragraph:
+    def paragraph(self, container: Container, style: str, lang: str = "") -> Paragraph:
+        """A paragraph in `style`, or its Chinese variant for Chinese text in a bilingual document."""
         paragraph = container.add_paragraph()
-        oxml.set_style(paragraph._p, self.style_ids[style])
+        style_id = self.sheet.chinese_variant(style) if is_chinese(lang) else self.style_ids[style]
+        oxml.set_style(paragraph._p, style_id)
         if self.page_break:
             paragraph.paragraph_format.page_break_before = True
             self.page_break = False
@@ -103,58 +117,68 @@ class BodyWriter(RunWriter):
         return self.text_block(container, element, PARAGRAPH_STYLES[class_of(element)], lang)
 
     def text_block(self, container: Container, element: Element, style: str, lang: str) -> Paragraph:
-        paragraph = self.paragraph(container, style)
-        family = FAMILIES.get(style) or "serif"
-        if is_chinese(lang) and family == "serif" and element.find(".//br") is None:
-            # Chinese body text is justified with extra leading, as in the PDF; not across a <br>,
-            # which Word and LibreOffice would stretch over the whole line.
-            paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            paragraph.paragraph_format.line_spacing = 1.3
-        self.fill(Sink(paragraph, family), element, Inline(lang))
+        """A paragraph of inline content; Chinese justification and leading come from its style."""
+        paragraph = self.paragraph(container, style, lang)
+        self.fill(Sink(paragraph, FAMILIES.get(style) or "serif"), element, Inline(lang))
         return paragraph
 
     def on_heading(self, container: Container, element: Element, lang: str) -> None:
         style = "TOC Heading" if class_of(element) else f"Heading {element.tag[1]}"
+        if element.tag == "h1" and class_of(element.getparent()) == "cover":
+            style = "Title"
+        if element.tag == "h1" and element.find("span[@class='sep']") is not None:
+            element = stacked(element)
         if self.table_before(container) is not None:
-            self.spacer(container, 1)  # LibreOffice ignores keep-with-next on a paragraph right after a table
+            # LibreOffice ignores keep-with-next on a paragraph right after a table; and a table has no space
+            # after to add to the heading's, so the spacer stands for the body's (styles.py, HEADINGS).
+            self.spacer(container, Mm(self.tokens.type.body.after or 0).pt)
         paragraph = self.text_block(container, element, style, lang)
         if element.get("id"):
             self.bookmarks += 1
             oxml.add_bookmark(paragraph._p, self.bookmarks, bookmark_name(element.get("id")))
 
     def on_list(self, container: Container, element: Element, lang: str, level: int = 0) -> None:
+        """List Bullet / List Number paragraphs on the two shared definitions; each <ol> restarts at its start."""
+        columns = self.tokens.layout.list_columns or 1
+        if level == 0 and columns > 1 and isinstance(container, Document):
+            write_list_columns(self, container, element, lang, columns)
+            return
+        self.list_items(container, element, lang, level)
+
+    def list_items(self, container: Container, element: Element, lang: str, level: int = 0,
+                   items: list[Element] | None = None, number: int | None = None) -> int:
+        """Write `items` (default: all of `element`'s) as list paragraphs; returns the numbering instance used."""
+        ordered = element.tag == "ol"
         try:
             start = int(element.get("start", "1"))
         except ValueError:
             raise BuildError(f"{self.where}: <ol start={element.get('start')!r}> is not a number") from None
-        number = oxml.add_list_instance(self.numbering, self.lists[element.tag == "ol"], level, start)
-        for item in self.children(element, self.allowed("ol")):
-            paragraph = self.paragraph(container, "List Paragraph")
-            oxml.set_numbering(paragraph._p, number, level)
+        if number is None:
+            number = oxml.add_list_instance(self.numbering, self.lists[ordered], level, start) if ordered or level \
+                else self.bullets
+        paragraph = None
+        for item in items if items is not None else self.children(element, self.allowed("ol")):
+            paragraph = self.paragraph(container, "List Number" if ordered else "List Bullet", lang)
+            if number != self.bullets:
+                oxml.set_numbering(paragraph._p, number, level)
             sink, state = Sink(paragraph, "serif"), Inline(item.get("lang", lang))
             self.text(sink, item.text, state)
             for child in item:
                 if child.tag in ("ul", "ol") and child.getnext() is None and not (child.tail or "").strip():
                     self.finish(sink)  # a nested list may end an item
-                    self.on_list(container, child, child.get("lang", state.lang), level + 1)
+                    self.list_items(container, child, child.get("lang", state.lang), level + 1)
                 else:
                     self.inline(sink, child, state)
                     self.text(sink, child.tail, state)
             self.finish(sink)
+        if level == 0 and items is None and paragraph is not None:
+            # CSS collapses the last item's margin into the list's larger one (the body's space after)
+            paragraph.paragraph_format.space_after = Mm(self.tokens.type.body.after or 0)
+        return number
 
     def on_nav(self, container: Container, element: Element, lang: str) -> None:
-        """A TOC field Word fills in on opening; until then its result lists the nav's entries."""
         self.has_toc = True
-        for child in self.children(element, self.allowed("nav.toc")):
-            if child.tag != "ol":
-                self.on_heading(container, child, child.get("lang", lang))
-                continue
-            items = list(self.children(child, self.allowed("ol")))
-            entries = [self.paragraph(container, "toc 1") for _ in items or [None]]
-            oxml.begin_field(entries[0]._p, TOC_INSTRUCTION)
-            for paragraph, item in zip(entries, items, strict=False):
-                self.fill(Sink(paragraph, "serif"), item, Inline(item.get("lang", lang)))
-            oxml.end_field(entries[-1]._p)
+        furniture.write_toc(self, container, element, lang)
 
     def on_blockquote(self, container: Container, element: Element, lang: str) -> None:
         for child in self.children(element, self.allowed("blockquote.quote")):
@@ -164,17 +188,14 @@ class BodyWriter(RunWriter):
     def on_div(self, container: Container, element: Element, lang: str) -> None:
         kind = class_of(element)
         if kind == "running-header":
-            self.running_header(element, lang)
+            if not self.keep_page_furniture[0]:
+                furniture.running_header(self, element, lang)
         elif kind == "watermark":
             self.watermark = " ".join(element.text_content().split())
-            self.add_watermark(self.section.header)
-        elif kind == "cover":  # the cover page has an empty header and footer, as in the PDF
-            self.section.different_first_page_header_footer = True
-            header, footer = self.section.first_page_header, self.section.first_page_footer
-            header.is_linked_to_previous = footer.is_linked_to_previous = False
-            oxml.set_style(header.paragraphs[0]._p, self.style_ids["Normal"])  # no header rule either
-            if self.watermark:
-                self.add_watermark(header)
+            furniture.add_watermark(self, self.section.header)
+        elif kind == "cover":
+            if not any(self.keep_page_furniture):  # an empty header and footer on the cover, as in the PDF
+                furniture.blank_first_page(self)
             self.blocks(container, element, lang)
         elif kind == "key-figures":
             write_key_figures(self, container, element, lang)
@@ -187,7 +208,8 @@ class BodyWriter(RunWriter):
 
     # -- pictures -----------------------------------------------------------------------------------
 
-    def picture(self, paragraph: Paragraph, element: Element, width: int = 0, height: int = 0) -> None:
+    def picture(self, paragraph: Paragraph, element: Element, width: int = 0, height: int = 0,
+                max_height: int = 0) -> None:
         """The image at `width` or `height` (the other follows); an SVG is placed as its PNG twin."""
         source = element.get("src") or ""
         try:
@@ -198,70 +220,66 @@ class BodyWriter(RunWriter):
             path = svg_twin(path)
             if not path.is_file():
                 raise BuildError(f"{self.where}: <img src={source!r}>: Word needs its PNG twin {path.name}")
-        with Image.open(path) as image:
-            ratio = image.height / image.width
+        try:
+            with Image.open(path) as image:
+                ratio = image.height / image.width
+        except (OSError, ValueError, ZeroDivisionError) as exc:
+            raise BuildError(f"{self.where}: <img src={source!r}>: not a readable image: {exc}") from None
         section = self.section
         tallest = (int(section.page_height or 0) - int(section.top_margin or 0) - int(section.bottom_margin or 0)) // 2
-        width = min(width or int(height / ratio), int(tallest / ratio))  # no photo taller than half a page
+        tallest = min(tallest, max_height or tallest)  # no photo taller than the CSS cap or half a page
+        width = min(width or int(height / ratio), int(tallest / ratio))
         shape = paragraph.add_run().add_picture(str(path), width=Emu(width), height=Emu(int(width * ratio)))
         oxml.set_picture_description(shape._inline, element.get("alt", ""))
 
     def on_img(self, container: Container, element: Element, lang: str) -> None:
         paragraph = self.paragraph(container, "Logo")
+        layout = self.tokens.layout
         if class_of(element.getparent()) == "cover":
             paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = Mm(30), Mm(20)
-            self.picture(paragraph, element, height=Mm(16))
+            self.picture(paragraph, element, height=Mm(layout.cover_logo_height or 16))
         else:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            self.picture(paragraph, element, height=Mm(12))
+            self.picture(paragraph, element, height=Mm(layout.logo_height or 12))
 
     def on_figure(self, container: Container, element: Element, lang: str) -> None:
-        """The picture at the text width, then captions and credits kept on its page."""
+        """The picture at the CSS figure width and height cap, then captions and credits kept on its page."""
+        layout = self.tokens.layout
         for child in self.children(element, self.allowed("figure")):
             if child.tag == "img":
-                self.picture(self.paragraph(container, "Figure"), child, width=self.width(container))
+                width = int(self.width(container) * (layout.figure_width or 100) / 100)
+                self.picture(self.paragraph(container, "Figure"), child, width=width,
+                             max_height=int(Mm(layout.figure_max_height or 1000)))
                 continue
             lines = [self.text_block(container, span, class_of(span).title(), span.get("lang", lang))
                      for span in self.children(child, self.allowed("figcaption"))]
             for line in lines[:-1]:
                 line.paragraph_format.keep_with_next = True
+            if lines:  # the figure's bottom margin
+                lines[-1].paragraph_format.space_after = Mm(FIGURE_MARGIN)
 
-    # -- page header and footer ---------------------------------------------------------------------
 
-    def running_header(self, element: Element, lang: str) -> None:
-        """Title spans on the first header line; draft and embargo marks (span.status) on a line of their own."""
-        header = self.section.header
-        main, marks = Sink(header.paragraphs[0], "sans"), None
-        oxml.set_style(main.paragraph._p, self.style_ids["Header"])
-        self.text(main, element.text, Inline(lang))
-        for child in element:
-            sink = main
-            if child.tag == "span" and class_of(child) == "status":
-                if marks is None:
-                    marks = Sink(header.add_paragraph(), "sans")
-                    oxml.set_style(marks.paragraph._p, self.style_ids["Header"])
-                sink = marks
-            self.inline(sink, child, Inline(lang))
-            self.text(sink, child.tail, Inline(lang))
-        for finished in (main, marks):
-            if finished is not None:
-                self.finish(finished)
+@dataclass(frozen=True)
+class Lists:
+    """The two shared list definitions (abstractNum ids) and their plain instances, List Bullet's and List Number's."""
 
-    def add_watermark(self, header: Any) -> None:
-        self.watermarks += 1
-        oxml.add_watermark(header.paragraphs[-1]._p, self.watermark, self.colour("accent"),
-                           faces(self.theme, "sans")[1], self.watermarks)
+    abstract: dict[bool, int]
+    bullets: int
+    numbers: int
 
-    def footer(self, label: str, lang: str) -> None:
-        """'Page {page} of {pages}' -> "Page " PAGE " of " NUMPAGES, as live fields."""
-        paragraph = self.section.footer.paragraphs[0]
-        oxml.set_style(paragraph._p, self.style_ids["Footer"])
-        sink = Sink(paragraph, "sans")
-        for part in re.split(r"(\{page\}|\{pages\})", label):
-            if part in ("{page}", "{pages}"):
-                oxml.begin_field(paragraph._p, "PAGE" if part == "{page}" else "NUMPAGES")
-                self.run(sink, Inline(lang)).text = "1"
-                oxml.end_field(paragraph._p)
-            elif part:  # the spaces around the numbers belong to the label
-                self.run(sink, Inline(self.east_asian if CJK.search(part) else lang)).text = part
 
+def start_lists(numbering: Any, indent_mm: float, font: str) -> Lists:
+    """The document's only list definitions: bullets and numbers, nine levels each."""
+    indent = round(indent_mm * TWIPS_PER_MM)
+    abstract = {ordered: oxml.add_abstract_list(numbering, ordered, indent, font) for ordered in (False, True)}
+    return Lists(abstract, int(numbering.add_num(abstract[False]).numId), int(numbering.add_num(abstract[True]).numId))
+
+
+def stacked(heading: Element) -> Element:
+    """A copy of a bilingual headline with each separator span a line break: the languages stacked, as in the PDF."""
+    copied = copy.deepcopy(heading)
+    for separator in copied.findall("span[@class='sep']"):
+        line_break = copied.makeelement("br", {})
+        line_break.tail = separator.tail
+        separator.getparent().replace(separator, line_break)
+    return copied

@@ -37,13 +37,6 @@ TCPR_ORDER = ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tc
 TBLPR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
                "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
                "w:tblLayout", "w:tblCellMar", "w:tblLook")
-# Only what can follow w:updateFields in w:settings matters for inserting it.
-SETTINGS_AFTER_UPDATE_FIELDS = (
-    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
-    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
-    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
-    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
-)
 SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 Border = tuple[float, str] | None  # (width in points, RRGGBB); None draws no line
 
@@ -88,20 +81,53 @@ def ppr_of(owner: Element) -> Element:
 
 # -- fonts and languages ---------------------------------------------------------------------------
 
+FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 
-def set_fonts(rpr: Element, latin: str | None, east_asian: str | None, hint_east_asian: bool = False) -> None:
-    """Explicit faces replace theme fonts, which would otherwise win over them."""
-    old = rpr.find(qn("w:rFonts"))
-    keep = {} if old is None else {k: v for k, v in old.attrib.items() if "theme" not in k.lower() and "hint" not in k}
+
+def set_theme_fonts(rpr: Element, faces: tuple[str, str], slot: str) -> None:
+    """The theme's major or minor fonts, with the faces named too (what Word shows when it ignores the theme).
+
+    Word and LibreOffice take the theme attribute: Word's Design > Fonts then restyles every style at once."""
     fonts = set_child(rpr, "w:rFonts", RPR_ORDER)
-    fonts.attrib.update(keep)
-    if latin:
-        for name in ("ascii", "hAnsi", "cs"):
-            fonts.set(qn(f"w:{name}"), latin)
-    if east_asian:
-        fonts.set(qn("w:eastAsia"), east_asian)
-    if hint_east_asian:  # “” and ： are shared by both scripts: draw them in the CJK face
-        fonts.set(qn("w:hint"), "eastAsia")
+    latin, east_asian = faces
+    for name, value in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asian), ("cs", latin)):
+        fonts.set(qn(f"w:{name}"), value)
+    for name, theme in (("asciiTheme", "HAnsi"), ("hAnsiTheme", "HAnsi"), ("eastAsiaTheme", "EastAsia"),
+                        ("cstheme", "Bidi")):
+        fonts.set(qn(f"w:{name}"), f"{slot}{theme}")
+
+
+def copy_fonts(rpr: Element, source: Element) -> None:
+    """A copy of another style's w:rFonts (a reference document's heading fonts)."""
+    fonts = set_child(rpr, "w:rFonts", RPR_ORDER)
+    fonts.attrib.update({key: value for key, value in source.attrib.items() if "hint" not in key})
+
+
+def resolved_fonts(styles: Element, style_id: str) -> Element | None:
+    """The w:rFonts a paragraph style takes, up its basedOn chain; None when only the defaults give fonts."""
+    by_id = {style.get(qn("w:styleId")): style for style in styles.findall(qn("w:style"))}
+    seen: set[str] = set()
+    current = by_id.get(style_id)
+    while current is not None and current.get(qn("w:styleId")) not in seen:
+        seen.add(current.get(qn("w:styleId")))
+        fonts = current.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        if fonts is not None and any(k.rsplit("}", 1)[-1] in FONT_SLOTS or "heme" in k for k in fonts.attrib):
+            return fonts
+        based = current.find(qn("w:basedOn"))
+        current = by_id.get(based.get(qn("w:val"))) if based is not None else None
+    return None
+
+
+def set_hint(rpr: Element) -> None:
+    """“” … — are shared by both scripts: draw them in the East Asian face of the run's style."""
+    get_or_add(rpr, "w:rFonts", RPR_ORDER).set(qn("w:hint"), "eastAsia")
+
+
+def set_theme_colour(rpr: Element, slot: str) -> None:
+    """The colour as a theme colour too, so it follows the theme's palette (Word's colour picker shows it)."""
+    colour = rpr.find(qn("w:color"))
+    if colour is not None:
+        colour.set(qn("w:themeColor"), slot)
 
 
 def set_language(rpr: Element, latin: str | None = None, east_asian: str | None = None) -> None:
@@ -112,37 +138,54 @@ def set_language(rpr: Element, latin: str | None = None, east_asian: str | None 
         lang.set(qn("w:eastAsia"), east_asian)
 
 
-def set_doc_defaults(
-    styles: Element, latin: str | None, east_asian: str | None, language: str, east_asian_language: str = "zh-CN"
-) -> None:
-    """Default fonts and zh-CN (or zh-TW) for East Asian text; Chinese line breaking and Latin/CJK spacing on."""
+def set_doc_defaults(styles: Element, faces: tuple[str, str] | None, languages: tuple[str, str], slot: str) -> None:
+    """Default fonts (the theme's `slot` fonts, unless a reference document gives its own), languages
+    (Latin, East Asian: zh-CN or zh-TW); Chinese line breaking and Latin/CJK spacing on."""
     defaults = get_or_add(styles, "w:docDefaults", ("w:docDefaults", "w:latentStyles", "w:style"))
     rpr = get_or_add(get_or_add(defaults, "w:rPrDefault", ("w:rPrDefault", "w:pPrDefault")), "w:rPr", ("w:rPr",))
-    if latin or east_asian:
-        set_fonts(rpr, latin, east_asian)
-    set_language(rpr, language, east_asian_language)
+    if faces:
+        set_theme_fonts(rpr, faces, slot)
+    set_language(rpr, *languages)
     ppr = get_or_add(get_or_add(defaults, "w:pPrDefault", ("w:rPrDefault", "w:pPrDefault")), "w:pPr", ("w:pPr",))
     for tag in ("w:kinsoku", "w:autoSpaceDE", "w:autoSpaceDN"):
         set_child(ppr, tag, PPR_ORDER, val="1")
 
 
-def fix_settings(settings: Element, update_fields: bool, east_asian: str = "zh-CN") -> None:
-    """The default template's zoom lacks w:percent (schema-invalid) and its East Asian theme language is ja-JP."""
-    zoom = settings.find(qn("w:zoom"))
-    if zoom is not None:
-        zoom.set(qn("w:percent"), "100")
-    theme_lang = settings.find(qn("w:themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(qn("w:eastAsia"), east_asian)
-    if update_fields and settings.find(qn("w:updateFields")) is None:
-        later = {qn(name) for name in SETTINGS_AFTER_UPDATE_FIELDS}
-        element = OxmlElement("w:updateFields")
-        element.set(qn("w:val"), "true")
-        position = next((i for i, child in enumerate(settings) if child.tag in later), len(settings))
-        settings.insert(position, element)
+def reset_style(style: Element) -> None:
+    """Drop a template style's formatting, keeping what makes a heading a heading (outline level)."""
+    for tag in ("w:rPr", "w:pPr"):
+        found = style.find(qn(tag))
+        if found is None:
+            continue
+        for child in list(found):
+            if child.tag not in (qn("w:outlineLvl"), qn("w:numPr")):
+                found.remove(child)
+
+
+def add_tab_stop(ppr: Element, position: int, leader: str = "dot") -> None:
+    """A right tab stop at `position` twips with a leader: where a TOC entry's page number goes."""
+    tabs = get_or_add(ppr, "w:tabs", PPR_ORDER)
+    tab = OxmlElement("w:tab")
+    for name, value in (("val", "right"), ("leader", leader), ("pos", str(position))):
+        tab.set(qn(f"w:{name}"), value)
+    tabs.append(tab)
 
 
 # -- runs, fields, links, bookmarks ----------------------------------------------------------------
+
+HYPERLINK = qn("w:hyperlink")
+
+
+def make(tag: str) -> Element:
+    return OxmlElement(tag)
+
+
+def make_text(text: str) -> Element:
+    element = OxmlElement("w:t")
+    element.set(qn("xml:space"), "preserve")
+    element.text = text
+    return element
+
 
 
 def add_run(parent: Element) -> Element:
@@ -283,8 +326,11 @@ def set_table_width(table: Element, width: int) -> None:
     set_child(table.tblPr, "w:tblW", TBLPR_ORDER, w=str(width // 635), type="dxa")
 
 
-def set_table_borders(table: Element, **sides: Border) -> None:
-    _border_elements(set_child(table.tblPr, "w:tblBorders", TBLPR_ORDER), sides)
+def set_table_style(table: Element, style_id: str, header: bool) -> None:
+    """The table's style, and which of its conditional parts apply: the header row's rule only with a header."""
+    set_child(table.tblPr, "w:tblStyle", TBLPR_ORDER, val=style_id)
+    set_child(table.tblPr, "w:tblLook", TBLPR_ORDER, val="0620" if header else "0600", firstRow="1" if header else "0",
+              lastRow="0", firstColumn="0", lastColumn="0", noHBand="1", noVBand="1")
 
 
 def set_cell_borders(cell: Element, **sides: Border) -> None:
@@ -293,16 +339,6 @@ def set_cell_borders(cell: Element, **sides: Border) -> None:
 
 def set_cell_shading(cell: Element, fill: str) -> None:
     set_child(cell.get_or_add_tcPr(), "w:shd", TCPR_ORDER, val="clear", color="auto", fill=fill)
-
-
-def set_cell_margins(table: Element, left: int, right: int, top: int = 0, bottom: int = 0) -> None:
-    """Default cell padding in twentieths of a point."""
-    margins = set_child(table.tblPr, "w:tblCellMar", TBLPR_ORDER)
-    for side, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
-        element = OxmlElement(f"w:{side}")
-        element.set(qn("w:w"), str(value))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
 
 
 def keep_row_together(row: Element) -> None:

@@ -3,8 +3,10 @@
 RunWriter is the layer every part of the DOCX walk stands on: it checks each
 element against the vocabulary (docs/html-vocabulary.md), raising BuildError
 naming the template, and turns inline content into runs, collapsing
-whitespace across elements as HTML does and giving Chinese runs their East
-Asian face and language. build.py's BodyWriter adds the blocks on top.
+whitespace across elements as HTML does. Runs carry no fonts or languages of
+their own: the styles and document defaults give them (East Asian included),
+so restyling or a reference document reaches every run. build.py's
+BodyWriter adds the blocks on top.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from ...editions import CJK as CJK  # re-exported: build.py and tables.py tell C
 from ...editions import is_chinese_tag as is_chinese
 from ...errors import BuildError
 from . import oxml
-from .styles import FAMILIES, faces
 
 Element = Any  # an lxml.html element
 # Spans marking where Han meets Latin (gap-*) or dashes that must not break (nobr) are plain runs in Word:
@@ -34,6 +35,8 @@ SPAN_STYLES = {"": None, "sep": "Separator", "illustrative": "Illustrative", "st
                "gap-before": None, "gap-after": None, "gap-before gap-after": None}
 # The inline part of the vocabulary: tag -> the class attributes it may carry ("" for none).
 INLINE = vocabulary.members(vocabulary.INLINE)
+# Characters both scripts use: Word draws them in the Latin face unless told the run is East Asian.
+SHARED_PUNCTUATION = re.compile("[\u2018\u2019\u201c\u201d\u2014\u2026\u00b7]")
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,9 @@ def bookmark_name(identifier: str) -> str:
 class RunWriter:
     """Checks elements against the vocabulary and writes inline ones as runs of one document."""
 
-    def __init__(self, document: Document, theme: Theme, where: str, east_asian: str) -> None:
+    def __init__(self, document: Document, theme: Theme, where: str, style_ids: dict[str, str]) -> None:
         self.theme, self.where = theme, where
-        self.east_asian = east_asian  # Word's language id for Chinese runs: zh-CN, or zh-TW for zh-Hant
-        self.style_ids = {style.name: style.style_id for style in document.styles}
+        self.style_ids = style_ids  # style name -> id, shared with the style sheet (it adds Chinese variants)
 
     # -- checking -----------------------------------------------------------------------------------
 
@@ -157,6 +159,8 @@ class RunWriter:
             run.text = text
         except ValueError:
             raise BuildError(f"{self.where}: text {text[:40]!r} holds a control character Word cannot store") from None
+        if is_chinese(state.lang) and SHARED_PUNCTUATION.search(text):
+            oxml.set_hint(oxml.rpr_of(run.element))
         sink.last, sink.at_space = run, text.endswith(" ")
 
     def finish(self, sink: Sink) -> None:
@@ -172,8 +176,4 @@ class RunWriter:
             run.bold = True
         if state.italic and not chinese:
             run.italic = True
-        if chinese:
-            rpr = oxml.rpr_of(run.element)
-            oxml.set_fonts(rpr, None, faces(self.theme, FAMILIES.get(state.style or "") or sink.family)[1], True)
-            oxml.set_language(rpr, east_asian=self.east_asian)
         return run

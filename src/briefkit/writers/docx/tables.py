@@ -1,9 +1,11 @@
 """<table> and key-figure <div> elements -> Word tables, written through the BodyWriter walking the body.
 
 Data tables get columns sized by what they hold, parallel tables set English
-and Chinese side by side with a hairline between, and key figures become a
-shaded grid. Cells are filled by the walker itself, so their text gets the
-same styles and vocabulary checks as the rest of the page.
+and Chinese side by side with a hairline between (one table for a run of
+them), key figures become a shaded grid and the handout's lists two columns.
+Borders and cell margins come from table styles (styles.py). Cells are
+filled by the walker itself, so their text gets the same styles and
+vocabulary checks as the rest of the page.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from docx.table import Table, _Cell
 from ...errors import BuildError
 from . import oxml
 from .runs import CJK, Element, class_of
+from .styles import TABLE_STYLES
 
 if TYPE_CHECKING:
     from .build import BodyWriter, Container
 
 
 def write_table(writer: BodyWriter, container: Container, element: Element, lang: str) -> None:
-    """A parallel table as aligned rows; a data table ruled under each row, heavier under header rows, which repeat."""
+    """A parallel table as aligned rows; a data table in the Data Table style, its header rows repeating."""
     if class_of(element) == "parallel":
         write_parallel(writer, container, element, lang)
         return
@@ -30,58 +33,76 @@ def write_table(writer: BodyWriter, container: Container, element: Element, lang
     columns = max((len(cells) for _, cells in rows), default=0)
     if not columns:
         return
-    table = add_table(writer, container, len(rows), measure_columns(rows, columns, writer.width(container)), "data")
-    rule = (0.5, writer.colour("rule"))
-    oxml.set_table_borders(table._tbl, top=None, left=None, right=None, insideV=None, bottom=rule, insideH=rule)
-    oxml.set_cell_margins(table._tbl, left=113, right=113, top=57, bottom=57)
-    for index, (header, cells) in enumerate(rows):
+    widths = measure_columns(rows, columns, writer.width(container))
+    table = add_table(writer, container, len(rows), widths, "data", header=any(head for head, _ in rows))
+    for (header, cells), tr in zip(rows, table._tbl.tr_lst, strict=True):
         if header:
-            oxml.repeat_row(table.rows[index]._tr)
-        for column in range(columns):
-            cell = table.cell(index, column)
+            oxml.repeat_row(tr)
+        for column, tc in enumerate(tr.tc_lst):
+            cell = _Cell(tc, table)
             if column < len(cells):
                 style = "Table Heading" if cells[column].tag == "th" else "Table Text"
                 writer.text_block(cell, cells[column], style, cells[column].get("lang", lang))
-            if header:
-                oxml.set_cell_borders(cell._tc, bottom=(1, writer.colour("ink")))
             close_cell(cell)
 
 
 def write_parallel(writer: BodyWriter, container: Container, element: Element, lang: str) -> None:
-    """Aligned bilingual rows: English left, Chinese right, a hairline between."""
+    """Aligned bilingual rows, English left and Chinese right, a hairline between (the Parallel Text style).
+
+    Consecutive parallel blocks are rows of ONE table whose rows may break across pages, as in the PDF;
+    rows are appended one by one, so the time grows with the rows, not their square."""
     rows = read_rows(writer, element, {"td"})
-    half = writer.width(container) // 2
-    table = add_table(writer, container, len(rows), [half, half], "parallel")
-    oxml.set_table_borders(table._tbl, top=None, left=None, bottom=None, right=None, insideH=None, insideV=None)
-    oxml.set_cell_margins(table._tbl, left=113, right=113)
-    for index, (_, cells) in enumerate(rows):
+    previous = writer.table_before(container)
+    if previous is not None and writer.tables.get(previous) == "parallel":
+        table = Table(previous, container)
+    else:
+        half = writer.width(container) // 2
+        table = add_table(writer, container, 0, [half, half], "parallel")
+    for _, cells in rows:
         if len(cells) != 2:
             raise BuildError(f'{writer.where}: a <table class="parallel"> row needs two <td>, English and Chinese')
-        for column, source in enumerate(cells):
-            cell = table.cell(index, column)
+        row = table.add_row()
+        if any(cell.find(".//blockquote") is not None for cell in cells):
+            oxml.keep_row_together(row._tr)  # a quote box is never split
+        for source, tc in zip(cells, row._tr.tc_lst, strict=True):
+            oxml.clear_cell(tc)
+            cell = _Cell(tc, table)
             writer.blocks(cell, source, source.get("lang", lang))
             close_cell(cell)
-        oxml.set_cell_borders(table.cell(index, 1)._tc, left=(0.5, writer.colour("rule")))
 
 
 def write_key_figures(writer: BodyWriter, container: Container, element: Element, lang: str) -> None:
-    """Call-outs as a shaded grid, three to a row, each with the accent rule on top."""
+    """Call-outs as in the CSS: each 30% of the measure with a 2% gap, three to a row, shaded, accent rule on top."""
     figures = list(writer.children(element, writer.allowed("div.key-figures")))
     if not figures:
         return
     per_row = min(3, len(figures))
     rows = -(-len(figures) // per_row)
-    table = add_table(writer, container, rows, [writer.width(container) // per_row] * per_row, "key-figures")
-    oxml.set_cell_margins(table._tbl, left=142, right=142, top=57, bottom=85)
+    width = writer.width(container) * 32 // 100  # 30% box + 2% gap, drawn by a white border
+    table = add_table(writer, container, rows, [width] * per_row, "key-figures")
     gap = (6, "FFFFFF")  # white borders stand in for the gaps between call-outs
-    for index in range(rows * per_row):
-        cell = table.cell(index // per_row, index % per_row)
+    cells = [_Cell(tc, table) for tr in table._tbl.tr_lst for tc in tr.tc_lst]
+    for index, cell in enumerate(cells):
         if index < len(figures):
             oxml.set_cell_shading(cell._tc, writer.colour("panel"))
             oxml.set_cell_borders(cell._tc, top=(2, writer.colour("accent")), left=gap, right=gap, bottom=gap)
             for span in writer.children(figures[index], writer.allowed("div.key-figure")):
                 style = "Key Figure Value" if class_of(span) == "value" else "Key Figure Label"
                 writer.text_block(cell, span, style, span.get("lang", lang))
+        close_cell(cell)
+
+
+def write_list_columns(writer: BodyWriter, container: Container, element: Element, lang: str, columns: int) -> None:
+    """A list set in `columns` balanced columns (the CSS `columns`), as a borderless table numbering on."""
+    items = list(writer.children(element, writer.allowed(element.tag)))
+    per_column = -(-len(items) // columns) if items else 0
+    table = add_table(writer, container, 1, [writer.width(container) // columns] * columns, "columns")
+    number = None
+    for index, tc in enumerate(table._tbl.tr_lst[0].tc_lst):
+        cell = _Cell(tc, table)
+        chunk = items[index * per_column:(index + 1) * per_column]
+        if chunk:
+            number = writer.list_items(cell, element, lang, items=chunk, number=number)
         close_cell(cell)
 
 
@@ -94,22 +115,25 @@ def read_rows(writer: BodyWriter, table: Element, cells: set[str]) -> list[tuple
     return rows
 
 
-def add_table(writer: BodyWriter, container: Container, rows: int, widths: list[int], kind: str) -> Table:
-    """An empty table of fixed column `widths` whose rows do not split across pages."""
+def add_table(writer: BodyWriter, container: Container, rows: int, widths: list[int], kind: str,
+              header: bool = False) -> Table:
+    """An empty table of fixed column `widths` in the table style of its kind; only parallel rows may split."""
     previous = writer.table_before(container)
-    if previous is not None and (kind, writer.tables.get(previous)) != ("parallel", "parallel"):
-        writer.spacer(container, 6)  # touching tables are drawn as one; only parallel rows should join up
+    if previous is not None:
+        writer.spacer(container, 6)  # touching tables are drawn as one
     table = container.add_table(rows, len(widths))
     writer.tables[table._tbl] = kind
     table.autofit = False
+    oxml.set_table_style(table._tbl, TABLE_STYLES[kind].replace(" ", ""), header)
     oxml.set_table_width(table._tbl, sum(widths))
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Emu(width)
-        for cell in column.cells:
-            cell.width = Emu(width)
-            oxml.clear_cell(cell._tc)
-    for row in table.rows:
-        oxml.keep_row_together(row._tr)
+    for gridcol, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        gridcol.w = Emu(width)
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            tc.width = Emu(width)
+            oxml.clear_cell(tc)
+        if kind != "parallel":
+            oxml.keep_row_together(tr)
     return table
 
 
