@@ -26,7 +26,7 @@ from . import media
 from .cache import BuildCache, digest, file_digest, output_key
 from .errors import BriefkitError, BuildError, ContentError, Problem
 from .files import remove_stale_parts, write_atomic
-from .fonts import coverage, describe, stamp, uncovered
+from .fonts import coverage, describe, find_family, stamp, uncovered
 from .model import iter_texts
 from .pack import pack_path, write_pack
 from .project import Project
@@ -90,6 +90,7 @@ class WriteTask:
     key: str
     pdf_variant: str | None
     strict: bool
+    fonts: Path | None = None  # the plan's subset faces (writers/subset.py), None: the installed faces
 
 
 Progress = Callable[[int, int, str], None]
@@ -170,6 +171,7 @@ def build(
                         report.failures.append((f"{loaded.plan.id}/{document}.{edition}", missing))
                         continue
                     tasks.extend(stale)
+        tasks = _with_font_subsets(project, renderer, editions, tasks)
         _run(tasks, workers, report, caches, progress)
     for cache in caches.values():
         cache.save()
@@ -222,6 +224,25 @@ def _checked_glyphs(loaded: LoadedPlan, renderer: Renderer, cache: BuildCache, f
     return problems
 
 
+def _with_font_subsets(
+    project: Project, renderer: Renderer, editions: tuple[str, ...], tasks: list[WriteTask]
+) -> list[WriteTask]:
+    """Cut the theme's large faces once for the PDFs to write (while the workers import WeasyPrint).
+
+    Each PDF then cuts this copy to its own characters (writers/subset.py); its bytes do not
+    depend on the copy, so output keys do not either.
+    """
+    pdfs = [task for task in tasks if task.format == "pdf"]
+    if not pdfs:
+        return tasks
+    from .writers.subset import cut_for_build
+
+    families = dict.fromkeys(family for edition in editions for family in theme_families(renderer, edition))
+    faces = [face for family in families for face in find_family(family)]
+    folder = cut_for_build(faces, [task.rendered.html for task in pdfs], project.cache / "fonts")
+    return [dataclasses.replace(task, fonts=folder) if task.format == "pdf" else task for task in tasks]
+
+
 def _stale_tasks(
     project: Project,
     loaded: LoadedPlan,
@@ -271,11 +292,15 @@ def _images(html: str, plan_folder: Path) -> list[Path]:
 
 
 class _Workers:
-    """Worker processes that keep WeasyPrint and the fonts loaded, started only when there is work."""
+    """Worker processes that keep WeasyPrint loaded, started only when there is work.
+
+    On a cold build they start at once (forked before this process imports anything
+    heavy), so that they import WeasyPrint and python-docx while this process checks,
+    renders and cuts the font subsets: on two cores the imports then cost no wall time.
+    """
 
     def __init__(self, options: BuildOptions, renderer: Renderer, start_now: bool) -> None:
         self.count = options.jobs or os.cpu_count() or 1
-        self.families = theme_families(renderer)
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         if start_now and self.count > 1 and set(options.formats) & {"pdf", "docx"}:
             self.start()
@@ -283,9 +308,9 @@ class _Workers:
     def start(self) -> concurrent.futures.ProcessPoolExecutor:
         if self.pool is None:
             context = multiprocessing.get_context("fork")
-            self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.count, mp_context=context, initializer=_warm_up, initargs=(self.families,)
-            )
+            self.pool = concurrent.futures.ProcessPoolExecutor(self.count, mp_context=context, initializer=_warm_up)
+            # A fork pool starts its processes on the first submit: submit now, not when the work is ready.
+            self.pool.submit(os.getpid)
         return self.pool
 
     def __enter__(self) -> _Workers:
@@ -338,12 +363,10 @@ def _run(
             finish(task, BriefkitError(f"{task.where}: the worker process died (killed or out of memory)"))
 
 
-def _warm_up(families: tuple[str, ...]) -> None:
-    """Worker start: load WeasyPrint and the theme's faces once, not once per document."""
-    from .writers.pdf import warm_up
-
+def _warm_up() -> None:
+    """Worker start: import the writers once, not once per document (the fonts load with the first PDF)."""
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    warm_up(families)
+    from .writers import docx, pdf  # noqa: F401
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -363,8 +386,9 @@ def write_output(task: WriteTask) -> Output | BriefkitError:
             return Output(task.target, task.plan, rendered.document, rendered.edition, "html", None,
                           time.perf_counter() - begun)
         if task.format == "pdf":
-            from .writers.pdf import write_pdf
+            from .writers.pdf import use_fonts, write_pdf
 
+            use_fonts(task.fonts)
             result = write_pdf(rendered.html, roots={"plan": task.plan_folder, "templates": task.templates},
                                target=task.target, where=task.where, variant=task.pdf_variant, strict=task.strict)
             return Output(task.target, task.plan, rendered.document, rendered.edition, "pdf", result.pages,
