@@ -4,8 +4,8 @@ A Noto CJK face holds 65,000 glyphs in a 20-27 MB collection. WeasyPrint copies
 and subsets each face it embeds once per PDF, keeping the face's glyph ids: most
 of a Chinese PDF's write time, and 60,000-entry width and charstring tables in
 every PDF. Here, first, each large face is cut once per build (in the main
-process) to the characters of the build's PDFs, glyph ids kept: a quick copy to
-cut from. Then each PDF (in its worker) cuts that copy to its own characters,
+process) to the characters of the build's PDFs: a copy of a thousand glyphs,
+quick to cut from. Then each PDF (in its worker) cuts that copy to its own characters,
 plus those the PDF engine may generate (counters, list markers, quotes,
 hyphens), with compact glyph ids, and is laid out and embedded from those small
 faces. Names, metrics and every layout feature are kept, so Pango lays out the
@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ MANIFEST = "faces.json"
 # Faces with fewer glyphs (the Latin Noto faces: about 3,000) cost WeasyPrint little to subset.
 LARGE_FACE_GLYPHS = 10_000
 _KEEP_BUILDS = 4  # subset folders kept in the cache: the current one and a few to go back to
-_FORMAT = "1"  # bump when the way subsets are made changes
+_FORMAT = "2"  # bump when the way subsets are made changes
 
 # Characters WeasyPrint may draw that are not in the HTML's text: counter styles (decimal,
 # CJK and roman numerals), list markers, default quotes, hyphenation and ellipsis marks.
@@ -51,7 +52,8 @@ _GENERATED = "".join(
 
 # hb_subset_sets_t and hb_subset_flags_t (hb-subset.h)
 _SET_DROP_TABLE_TAG, _SET_NAME_ID, _SET_NAME_LANG_ID, _SET_LAYOUT_FEATURE_TAG, _SET_LAYOUT_SCRIPT_TAG = 3, 4, 5, 6, 7
-_FLAG_RETAIN_GIDS, _FLAG_PASSTHROUGH_UNRECOGNIZED, _FLAG_NO_PRUNE_UNICODE_RANGES = 0x2, 0x20, 0x100
+_FLAG_PASSTHROUGH_UNRECOGNIZED, _FLAG_NO_PRUNE_UNICODE_RANGES = 0x20, 0x100
+_COMMENTS = re.compile(r"/\*.*?\*/|<!--.*?-->", re.DOTALL)  # CSS and HTML comments: never drawn
 
 
 class _HarfBuzz:
@@ -77,7 +79,7 @@ class _HarfBuzz:
     def cmap(self, face: int) -> dict[int, int]:
         return self.core.cmap(face)
 
-    def cut(self, face: int, codes: list[int], keep_ids: bool) -> bytes | None:
+    def cut(self, face: int, codes: list[int]) -> bytes | None:
         """The face reduced to `codes` and the glyphs they reach through its layout tables."""
         hb, subset = self.hb, self.subset
         plan = subset.hb_subset_input_create_or_fail()
@@ -95,7 +97,7 @@ class _HarfBuzz:
                 hb.hb_set_invert(kept)
             hb.hb_set_clear(subset.hb_subset_input_set(plan, _SET_DROP_TABLE_TAG))
             flags = _FLAG_PASSTHROUGH_UNRECOGNIZED | _FLAG_NO_PRUNE_UNICODE_RANGES
-            subset.hb_subset_input_set_flags(plan, flags | (_FLAG_RETAIN_GIDS if keep_ids else 0))
+            subset.hb_subset_input_set_flags(plan, flags)
             result = subset.hb_subset_or_fail(face, plan)
             if not result:
                 return None
@@ -123,7 +125,7 @@ def _harfbuzz() -> _HarfBuzz | None:
 
 def needs_large_faces(html: str) -> bool:
     """Whether a PDF of `html` shows CJK text, and so draws from the large faces."""
-    return any(ord(char) >= 0x2E80 for char in set(html))
+    return any(ord(char) >= 0x2E80 for char in set(_COMMENTS.sub("", html)))
 
 
 def cut_for_build(faces: list[FontFace], texts: list[str], cache: Path) -> Path | None:
@@ -149,7 +151,7 @@ def cut_for_build(faces: list[FontFace], texts: list[str], cache: Path) -> Path 
     if read_manifest(folder):
         os.utime(folder)  # most recently used: pruned last
         return folder
-    cuts = (_cut_face(harfbuzz, file, index, codes, folder, keep_ids=True) for file, index in unique)
+    cuts = (_cut_face(harfbuzz, file, index, codes, folder, from_build=False) for file, index in unique)
     entries = [entry for entry in cuts if entry is not None]
     if not entries:
         return None
@@ -169,25 +171,25 @@ def cut_for_document(build_folder: Path, html: str, folder: Path) -> list[dict[s
     codes = _codes(html)
     entries = []
     for entry in read_manifest(build_folder):
-        cut = _cut_face(harfbuzz, build_folder / entry["subset"], 0, codes, folder, keep_ids=False)
+        cut = _cut_face(harfbuzz, build_folder / entry["subset"], 0, codes, folder, from_build=True)
         if cut is not None:
             entries.append({**entry, "subset": cut["subset"]})
     return entries
 
 
 def _codes(text: str) -> tuple[int, ...]:
-    return tuple(sorted({ord(char) for char in text} | {ord(char) for char in _GENERATED}))
+    return tuple(sorted({ord(char) for char in _COMMENTS.sub("", text)} | {ord(char) for char in _GENERATED}))
 
 
 def _cut_face(
-    harfbuzz: _HarfBuzz, file: Path, index: int, codes: tuple[int, ...], folder: Path, keep_ids: bool
+    harfbuzz: _HarfBuzz, file: Path, index: int, codes: tuple[int, ...], folder: Path, from_build: bool
 ) -> dict[str, Any] | None:
     """Write the subset of one face into `folder`; None when the face is small or cannot be cut."""
     hb = harfbuzz.hb
     blob = hb.hb_blob_create_from_file(str(file).encode())
     face = hb.hb_face_create(blob, index)
     try:
-        if hb.hb_face_get_glyph_count(face) < LARGE_FACE_GLYPHS:
+        if not from_build and hb.hb_face_get_glyph_count(face) < LARGE_FACE_GLYPHS:
             return None
         cmap = harfbuzz.cmap(face)
         # Every code point that maps to a kept glyph stays mapped (CJK compatibility and radical
@@ -195,13 +197,13 @@ def _cut_face(
         # the installed face or from the build's copy, whatever else the build holds.
         glyphs = {cmap[code] for code in codes if code in cmap}
         kept = sorted(code for code, glyph in cmap.items() if glyph in glyphs)
-        content = harfbuzz.cut(face, kept, keep_ids)
+        content = harfbuzz.cut(face, kept)
     finally:
         hb.hb_face_destroy(face)
         hb.hb_blob_destroy(blob)
     if content is None:
         return None
-    name = f"{file.stem}-{index}.{'otf' if content[:4] == b'OTTO' else 'ttf'}" if keep_ids else file.name
+    name = file.name if from_build else f"{file.stem}-{index}.{'otf' if content[:4] == b'OTTO' else 'ttf'}"
     write_atomic(folder / name, content)
     return {"file": str(file), "index": index, "subset": name}
 
