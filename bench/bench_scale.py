@@ -29,6 +29,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -159,13 +160,16 @@ def scale_series(sizes: list[int], documents: tuple[str, ...], editions: tuple[s
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print("\nFitted against the number of actions (least squares over every size):")
-    print("| document | PDF s per 1,000 actions | R^2 | largest / proportional | peak MiB per 1,000 actions | R^2 |")
+    print("| document | PDF s per 1,000 actions | R^2 | largest / proportional to smallest "
+          "| peak MiB per 1,000 actions | R^2 |")
     print("|---|---:|---:|---:|---:|---:|")
     for (document, edition), rows in results.items():
         xs = [float(row[0]) for row in rows]
         slope, _, fit = fit_line(xs, [row[1] for row in rows])
         memory_slope, _, memory_fit = fit_line(xs, [row[4] for row in rows])
-        proportional = rows[-1][1] / (rows[0][1] * rows[-1][0] / rows[0][0])
+        small, large = min(xs), max(xs)
+        at = {size: statistics.median(row[1] for row in rows if row[0] == size) for size in (small, large)}
+        proportional = at[large] / (at[small] * large / small)
         print(f"| {document}.{edition} | {1000 * slope:.2f} | {fit:.3f} | {proportional:.2f} | "
               f"{1000 * memory_slope:.0f} | {memory_fit:.3f} |")
 
