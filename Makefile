@@ -26,3 +26,10 @@ $(VENV)/.installed: pyproject.toml
 
 clean:
 	rm -rf $(VENV) output/*/ .pytest_cache
+
+# Benchmarks (bench/, not timed tests). pandoc is only the naive loop's DOCX half in bench_build.py.
+BENCH_PACKAGES := pandoc
+.PHONY: bench
+bench: setup
+	@scripts/system-packages.sh $(BENCH_PACKAGES)
+	$(PYTHON) bench/bench_build.py --runs 5

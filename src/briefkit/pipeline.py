@@ -22,7 +22,7 @@ from .cache import BuildCache, digest, output_key
 from .checks import check_glyphs, missing_glyphs, quality_findings, split_by_strictness, theme_families
 from .errors import BriefkitError, ContentError, Problem
 from .files import ensure_folder, output_error, remove_stale_parts
-from .fonts import stamp, substituted_faces
+from .fonts import find_family, stamp, substituted_faces
 from .media import images_in
 from .model import iter_texts
 from .pack import pack_path, write_pack
@@ -188,6 +188,7 @@ def _build(
                         report.failures.append((f"{loaded.plan.id}/{document}.{edition}", missing))
                         continue
                     tasks.extend(stale)
+        tasks = _with_font_subsets(project, renderer, editions, tasks)
         _run(tasks, workers, report, caches, progress)
     for cache in caches.values():
         try:
@@ -247,6 +248,26 @@ def _reference_doc(project: Project, renderer: Renderer, options: BuildOptions) 
     return implicit if implicit.is_file() else None
 
 
+def _with_font_subsets(
+    project: Project, renderer: Renderer, editions: tuple[str, ...], tasks: list[WriteTask]
+) -> list[WriteTask]:
+    """Cut the theme's large faces once for the outputs that embed fonts (while the workers import WeasyPrint).
+
+    Each PDF then cuts this copy to its own characters (writers/subset.py); its bytes do not
+    depend on the copy, so output keys do not either.
+    """
+    embedding = [task for task in tasks if FORMATS[task.format].embeds_fonts]
+    if not embedding:
+        return tasks
+    from .writers.subset import cut_for_build
+
+    families = dict.fromkeys(family for edition in editions for family in theme_families(renderer.theme, edition))
+    faces = [face for family in families for face in find_family(family)]
+    folder = cut_for_build(faces, [task.rendered.html for task in embedding], project.cache / "fonts")
+    return [replace(task, job=replace(task.job, fonts=folder)) if FORMATS[task.format].embeds_fonts else task
+            for task in tasks]
+
+
 def _stale_tasks(
     project: Project,
     loaded: LoadedPlan,
@@ -278,11 +299,15 @@ def _stale_tasks(
 
 
 class _Workers:
-    """Worker processes that keep WeasyPrint and the fonts loaded, started only when there is work."""
+    """Worker processes that keep WeasyPrint loaded, started only when there is work.
+
+    On a cold build they start at once (forked before this process imports anything
+    heavy), so that they import WeasyPrint and python-docx while this process checks,
+    renders and cuts the font subsets: on two cores the imports then cost no wall time.
+    """
 
     def __init__(self, options: BuildOptions, renderer: Renderer, start_now: bool) -> None:
         self.count = options.jobs or os.cpu_count() or 1
-        self.families = theme_families(renderer.theme)
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
         if start_now and self.count > 1 and any(FORMATS[name].heavy for name in options.formats):
             self.start()
@@ -290,9 +315,9 @@ class _Workers:
     def start(self) -> concurrent.futures.ProcessPoolExecutor:
         if self.pool is None:
             context = multiprocessing.get_context("fork")
-            self.pool = concurrent.futures.ProcessPoolExecutor(
-                self.count, mp_context=context, initializer=_warm_up, initargs=(self.families,)
-            )
+            self.pool = concurrent.futures.ProcessPoolExecutor(self.count, mp_context=context, initializer=_warm_up)
+            # A fork pool starts its processes on the first submit: submit now, not when the work is ready.
+            self.pool.submit(os.getpid)
         return self.pool
 
     def __enter__(self) -> _Workers:
@@ -357,12 +382,10 @@ def _run(
             finish(task, BriefkitError(f"{task.where}: the worker process died (killed or out of memory)"))
 
 
-def _warm_up(families: tuple[str, ...]) -> None:
-    """Worker start: load WeasyPrint and the theme's faces once, not once per document."""
-    from .writers.pdf import warm_up
-
+def _warm_up() -> None:
+    """Worker start: import the writers once, not once per document (the fonts load with the first PDF)."""
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    warm_up(families)
+    from .writers import docx, pdf  # noqa: F401
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import digest
-from ..checks import theme_families
 from ..editions import EDITIONS
 from ..errors import BriefkitError, ContentError
 from ..pipeline import WriteTask, write_output
@@ -81,9 +80,8 @@ class Session:
             return
         from ..pipeline import _warm_up
 
-        families = theme_families(self._renderer.theme) if self._renderer else ()
         self._pool = concurrent.futures.ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up, initargs=(families,))
+            1, mp_context=multiprocessing.get_context("fork"), initializer=_warm_up)
         self._pool.submit(time.time).result()  # started and warm before the first edit
 
     def close(self) -> None:

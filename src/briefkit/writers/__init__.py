@@ -41,6 +41,7 @@ class WriteJob:
     where: str  # how messages name the output: template and document
     options: WriteOptions = field(default_factory=WriteOptions)
     families: tuple[str, ...] = ()  # the font families the theme names: a writer embedding others says so
+    fonts: Path | None = None  # the build's subset faces (writers/subset.py) to lay out from; None: the installed
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Format:
     default: bool  # built by `build` when no --format is given
     heavy: bool  # slow to load and run: worth warm worker processes
     uses_fonts: bool  # its bytes depend on the installed font files
+    embeds_fonts: bool = False  # it embeds font subsets: the build cuts the large faces once for all of them
     settings: Callable[[WriteOptions, Path | TemplateFolders], str] = lambda options, templates: ""  # bytes depend on
 
     def writer(self) -> Write:
@@ -86,7 +88,7 @@ FORMATS: dict[str, Format] = {
     spec.name: spec
     for spec in (
         Format("pdf", "briefkit.writers.pdf", "print-ready PDF (WeasyPrint)", default=True, heavy=True,
-               uses_fonts=True, settings=_pdf_settings),
+               uses_fonts=True, embeds_fonts=True, settings=_pdf_settings),
         Format("docx", "briefkit.writers.docx", "Word document (python-docx)", default=True, heavy=True,
                uses_fonts=True, settings=_docx_settings),
         Format("html", "briefkit.writers.html", "the semantic HTML beside its images, for a browser",

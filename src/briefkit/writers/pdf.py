@@ -8,11 +8,13 @@ fetcher failures into log warnings; we collect those and fail the build.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
 import mimetypes
 import posixpath
 import re
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,10 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
 
 from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
+from weasyprint.text.ffi import ffi, pangoft2
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -34,6 +38,7 @@ from ..fonts import foreign_fonts
 from ..render import RenderedDocument
 from ..searchpath import TemplateFolders
 from . import WriteJob, WriteResult
+from .subset import cut_for_document, needs_large_faces
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 # WeasyPrint warns with this when HarfBuzz-Subset is missing and it falls back
@@ -130,7 +135,74 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
         logger.propagate = previous
 
 
-_FONT_CONFIG: FontConfiguration | None = None
+_FONT_CONFIG: FontConfiguration | None = None  # the installed faces; reused: loading fonts is slow
+_BUILD_FACES: Path | None = None  # the build's copy of the large faces (writers/subset.py), if it made one
+
+
+def use_fonts(folder: Path | None) -> None:
+    """From the next PDF on, cut each PDF's CJK faces from the build's copy in `folder` (None: do not cut)."""
+    global _BUILD_FACES
+    _BUILD_FACES = folder
+
+
+def _installed_faces() -> FontConfiguration:
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        _FONT_CONFIG = FontConfiguration()
+    return _FONT_CONFIG
+
+
+@contextmanager
+def _document_fonts(html: str) -> Iterator[FontConfiguration]:
+    """The fonts for one PDF: small faces cut to its own characters when it shows CJK, else the installed faces."""
+    if _BUILD_FACES is None or not needs_large_faces(html):
+        yield _installed_faces()
+        return
+    with tempfile.TemporaryDirectory(prefix="briefkit-fonts-") as small:
+        entries = cut_for_document(_BUILD_FACES, html, Path(small))
+        yield _font_configuration(Path(small), entries) if entries else _installed_faces()
+
+
+def _font_configuration(folder: Path, entries: list[dict[str, Any]]) -> FontConfiguration:
+    """WeasyPrint's font configuration, with each large face swapped for its subset in `folder`.
+
+    The subsets keep their faces' names, so the installed originals are hidden (fontconfig
+    <rejectfont>, by file and face index) and the subsets added as application fonts: Pango
+    then finds the same families, and WeasyPrint names the fonts in the PDF as before.
+    """
+    font_config = FontConfiguration()
+    try:
+        library = ctypes.CDLL("libfontconfig.so.1")
+    except OSError:
+        return font_config
+    pointer = ctypes.c_void_p
+    library.FcInitLoadConfig.restype = pointer
+    library.FcConfigParseAndLoadFromMemory.argtypes = [pointer, ctypes.c_char_p, ctypes.c_int]
+    library.FcConfigBuildFonts.argtypes = [pointer]
+    library.FcConfigAppFontAddFile.argtypes = [pointer, ctypes.c_char_p]
+    library.FcConfigDestroy.argtypes = [pointer]
+    rejected = "".join(
+        f'<pattern><patelt name="file"><string>{escape(str(entry["file"]))}</string></patelt>'
+        f'<patelt name="index"><int>{int(entry["index"])}</int></patelt></pattern>'
+        for entry in entries
+    )
+    xml = f"<?xml version='1.0'?><fontconfig><selectfont><rejectfont>{rejected}</rejectfont></selectfont></fontconfig>"
+    config = library.FcInitLoadConfig()  # the system's configuration files, fonts not yet loaded
+    if not config:
+        return font_config
+    if not (library.FcConfigParseAndLoadFromMemory(config, xml.encode(), 1) and library.FcConfigBuildFonts(config)
+            and all(library.FcConfigAppFontAddFile(config, str(folder / entry["subset"]).encode())
+                    for entry in entries)):
+        library.FcConfigDestroy(config)
+        return font_config
+    # The font map takes its own reference to the configuration (as in FontConfiguration itself).
+    pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", font_config.font_map),
+                                          ffi.cast("FcConfig *", config))
+    font_config._config = ffi.cast("FcConfig *", config)  # @font-face rules are added to this one
+    library.FcConfigDestroy(config)
+    return font_config
+
+
 # Punctuation that must never begin a line of Chinese (GB/T 15834 and the usual kinsoku set).
 CLOSING_PUNCTUATION = set("，。、；：？！）》」』】〕〉”’…·")
 
@@ -161,19 +233,17 @@ def _lines_starting_with_closing_punctuation(document: Document) -> list[str]:
 
 
 def warm_up(families: tuple[str, ...]) -> None:
-    """Lay out a line in each face, so the first real document does not pay for loading fonts."""
-    global _FONT_CONFIG
-    if _FONT_CONFIG is None:
-        _FONT_CONFIG = FontConfiguration()
+    """Lay out a line in each installed face, so the first real document does not pay for loading fonts."""
     spans = "".join(f'<span style="font-family: {family!r}">Aa1 中文，</span><b style="font-family: {family!r}">'
                     f"Aa1 中文</b>" for family in families)
     with _weasyprint_warnings():
-        HTML(string=f'<p lang="zh-CN">{spans}</p>').render(font_config=_FONT_CONFIG)
+        HTML(string=f'<p lang="zh-CN">{spans}</p>').render(font_config=_installed_faces())
 
 
 def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
     """The writer interface (writers/__init__.py): the plan folder's files and the templates' are fetchable."""
     templates = job.templates.first if isinstance(job.templates, TemplateFolders) else job.templates
+    use_fonts(job.fonts)
     result = write_pdf(rendered.html, roots={"plan": job.plan_folder, "templates": templates}, target=job.target,
                        where=job.where, variant=job.options.pdf_variant, strict=job.options.strict)
     warnings = list(result.warnings)
@@ -195,14 +265,13 @@ def write_pdf(
     strict: bool = False,
 ) -> PdfResult:
     """Lay out `html` and write `target` atomically; relative URLs resolve in the folder `roots[base]`."""
-    global _FONT_CONFIG
-    if _FONT_CONFIG is None:
-        _FONT_CONFIG = FontConfiguration()  # reused: loading the CJK faces is the slow part
+    begun = time.perf_counter()
     fetcher = ConfinedFetcher(roots)
-    with _weasyprint_warnings() as warnings:
-        started = time.perf_counter()
+    with _weasyprint_warnings() as warnings, _document_fonts(html) as font_config:
+        started = time.perf_counter()  # after cutting the fonts: that replaces work of the write step
+        cutting = started - begun
         document = HTML(string=html, base_url=fetcher.url_of(base), url_fetcher=fetcher).render(
-            font_config=_FONT_CONFIG,
+            font_config=font_config,
             presentational_hints=True,  # honours <ol start>, which numbered bilingual rows need
         )
         laid_out = time.perf_counter()
@@ -231,4 +300,5 @@ def write_pdf(
             if strict and warnings:
                 raise BuildError("\n".join(f"{where}: WeasyPrint: {message}" for message in warnings))
         written = time.perf_counter()
-    return PdfResult(len(document.pages), laid_out - started, written - laid_out, list(warnings))
+    # Cutting the fonts counts as writing: it replaces the subsetting WeasyPrint's write step does.
+    return PdfResult(len(document.pages), laid_out - started, written - laid_out + cutting, list(warnings))
