@@ -25,7 +25,7 @@ def run():
 def test_validate_sample_plan_exits_0(run):
     result = run("validate", "shanghai-manufacturing")
     assert result.exit_code == 0, result.output
-    assert "ok (shanghai-manufacturing, 10 actions; en: 123/123 fields, zh: 123/123 fields)" in result.stdout
+    assert "ok (shanghai-manufacturing, 10 actions; en: 127/127 fields, zh: 127/127 fields)" in result.stdout
 
 
 def test_validate_bad_plan_exits_2_with_located_messages(make_plan, run):
@@ -33,9 +33,9 @@ def test_validate_bad_plan_exits_2_with_located_messages(make_plan, run):
     result = run("validate", str(plan_file))
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "plan/plan.yaml:3:9: status: must be one of 'draft' or 'final'; got 'finale'",
-        "plan/plan.yaml:20:35: actions[0].title.zh: missing Simplified Chinese text",
-        "plan/plan.yaml: en: 10/10 fields, zh: 9/10 fields",
+        "plan/plan.yaml:4:9: status: must be one of 'draft' or 'final'; got 'finale'",
+        "plan/plan.yaml:21:35: actions[0].title.zh: missing Simplified Chinese text",
+        "plan/plan.yaml: en: 12/12 fields, zh: 11/12 fields",
         "Aborted with 2 content errors.",
     ]
     assert "Traceback" not in result.output

@@ -210,8 +210,8 @@ LITERALS = {
     "file link": "[notes](file:///etc/passwd)",
 }
 BACKGROUND = yaml.safe_dump(
-    {"background": [{"heading": {"en": "Raw", "zh": "原文"},
-                     "paragraphs": [{"en": text, "zh": f"中文 {text}"} for text in LITERALS.values()]}]},
+    {"sections": [{"id": "raw", "title": {"en": "Raw", "zh": "原文"},
+                   "blocks": [{"paragraph": {"en": text, "zh": f"中文 {text}"}} for text in LITERALS.values()]}]},
     allow_unicode=True, width=1000,
 )
 HOSTILE_PLAN = (

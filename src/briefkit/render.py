@@ -20,8 +20,7 @@ from markupsafe import Markup, escape
 
 from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_theme
 from .errors import TemplateError, UsageError
-from .model import Bilingual
-from .source import load_yaml
+from .labels import Labeller, check_overrides, load_labels
 from .text import format_date, format_datetime, format_month, format_number, inline_markdown, space_chinese
 from .traditional import convert_text, to_traditional
 from .validate import LoadedPlan
@@ -55,7 +54,7 @@ class Renderer:
         self.templates = templates
         self.catalogue: Catalogue = load_catalogue(templates)
         self.theme: Theme = load_theme(templates)
-        self.labels = _load_labels(templates / "labels.yaml")
+        self.labels = load_labels(templates / "labels.yaml")
         environment_class = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
         self.environment = environment_class(
             loader=_ConfinedLoader(templates),
@@ -72,6 +71,8 @@ class Renderer:
             month=lambda value, language: _spaced(format_month(value, language), language),
             datetime=format_datetime,
             number=format_number,
+            month_year=format_month,
+            fit=fit,
         )
 
     def render(
@@ -96,7 +97,11 @@ class Renderer:
     ) -> RenderedDocument:
         languages = EDITION_LANGUAGES[edition]
         plan = loaded.plan
-        title = " · ".join(f"{spec.title[lang]} | {plan.headline[lang]}" for lang in languages)
+        check_overrides(plan, self.labels, lambda path: loaded.source_map.locate(path, at_key=True))
+        labeller = Labeller(self.labels, plan)
+        # Document properties take at most 255 characters (DOCX core properties): a long headline is cut
+        # there with an ellipsis and printed in full in the body.
+        title = fit(" · ".join(f"{spec.title[lang]} | {plan.headline[lang]}" for lang in languages))
         context: dict[str, Any] = {
             "plan": plan,
             "spec": spec,
@@ -107,8 +112,9 @@ class Renderer:
             "lang_tag": LANGUAGE_TAGS,
             "theme": self.theme,
             "title": title,
-            "label": self._labeller(plan),
-            "css": Markup(self._css(languages, traditional)),
+            "label": labeller,
+            "words": labeller,
+            "css": Markup(self._css(languages, traditional, plan.theme.accent)),
             "modified": (built.strftime("%Y-%m-%dT%H:%M:%SZ") if built else plan.date.isoformat()),
         }
         try:
@@ -127,26 +133,18 @@ class Renderer:
             raise TemplateError(f"{_template_position(exc, spec.template)}: {type(exc).__name__}: {exc}") from None
         return RenderedDocument(document, edition, spec.template, _tidy(html), title)
 
-    def _labeller(self, plan: Any) -> Any:
-        brand = plan.brand or plan.headline
-
-        def label(key: str, **values: Any) -> Bilingual:
-            """A fixed wording with {placeholders} filled per language."""
-            if key not in self.labels:
-                raise jinja2.UndefinedError(f"no label '{key}' in templates/labels.yaml")
-            wording = self.labels[key]
-            fills = {"brand": brand, **values}
-            return Bilingual(
-                en=wording.en.format_map(_Fills(fills, "en")),
-                zh=wording.zh.format_map(_Fills(fills, "zh")),
-            )
-
-        return label
-
-    def _css(self, languages: tuple[str, ...], traditional: bool = False) -> str:
-        page_label = " · ".join(self.labels["page_of"][lang] for lang in languages)
+    def _css(self, languages: tuple[str, ...], traditional: bool = False, accent: str | None = None) -> str:
+        page_label = " · ".join(str(self.labels["page_of"][lang]) for lang in languages)
+        theme = self.theme
+        if accent:  # the plan's own accent colour (validated as #RRGGBB)
+            theme = theme.model_copy(update={"colours": theme.colours.model_copy(update={"accent": accent})})
         template = self.environment.get_template("style.css.j2")
-        return template.render(theme=self.theme, page_label=_css_counter_content(page_label), traditional=traditional)
+        return template.render(theme=theme, page_label=_css_counter_content(page_label), traditional=traditional)
+
+
+def fit(text: str, limit: int = 255) -> str:
+    """`text`, or its first limit-1 characters and an ellipsis: what a document property can hold."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _spaced(text: str, language: str) -> Markup | str:
@@ -174,21 +172,6 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         if not Path(filename).resolve().is_relative_to(self.folder):
             raise jinja2.TemplateNotFound(template, f"{template} (it leads outside the templates folder)")
         return source, filename, uptodate
-
-
-class _Fills(dict[str, str]):
-    """Placeholder values for one language; unknown {names} stay as written (page labels)."""
-
-    def __init__(self, values: dict[str, Any], language: str) -> None:
-        super().__init__({k: v[language] if isinstance(v, Bilingual) else str(v) for k, v in values.items()})
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _load_labels(path: Path) -> dict[str, Bilingual]:
-    loaded = load_yaml(path, str(path))
-    return {key: Bilingual(**value) for key, value in loaded.data["labels"].items()}
 
 
 def _css_counter_content(label: str) -> Markup:

@@ -33,6 +33,7 @@ Container = Document | _Cell
 PARAGRAPH_STYLES = {
     "": "Normal", "lead": "Lead", "standfirst": "Standfirst", "meta": "Meta", "issuer": "Issuer",
     "dateline": "Dateline", "embargo": "Embargo", "kicker": "Kicker", "contact": "Contact", "action": "Action",
+    "end-mark": "Meta", "callout": "Standfirst",  # schema 2's ENDS line and call-out blocks reuse existing styles
 }
 # The block part of the vocabulary: tag -> the class attributes it may carry ("" for none); inline is in runs.py.
 BLOCKS = {
