@@ -127,3 +127,17 @@ def test_a_plan_folder_copied_anywhere_validates_and_builds_the_same(tmp_path):
         assert result.exit_code == 0, result.output
     built = [(tmp_path / name / "shanghai-manufacturing" / "handout.zh.html").read_bytes() for name in "ab"]
     assert built[0] == built[1]
+
+
+def test_an_english_draft_builds_in_english_only(make_plan, tmp_path):
+    import re as _re
+
+    make_plan(_re.sub(r", zh: [^}]*\}", "}", MINIMAL_PLAN))
+    runner = CliRunner()
+    base = ["--project", str(REPO), "build", "plan", "--format", "html", "--out", str(tmp_path / "out")]
+    english = runner.invoke(cli, [*base, "--lang", "en"], catch_exceptions=False)
+    assert english.exit_code == 0, english.output
+    assert "warning: missing Simplified Chinese text (drafting" in english.output
+    for other in (["--lang", "zh"], ["--lang", "bilingual"], ["--lang", "en", "--strict"]):
+        result = runner.invoke(cli, [*base, *other], catch_exceptions=False)
+        assert result.exit_code == 2 and "missing Simplified Chinese text" in result.output

@@ -220,3 +220,13 @@ def test_the_press_brief_names_every_speaker_action_point_and_place():
     for fact in ("Chen Mingbo", "Caohejing Hi-Tech Park", "Zhangjiang Hi-Tech Park",
                  "Shanghai International Automobile City", "integrated circuits", "top 500", "ENDS"):
         assert fact in html
+
+
+def test_a_headline_longer_than_a_document_property_is_cut_there_and_kept_in_full_in_the_body(make_plan):
+    long_en = "Example City launches " + "a very long programme of actions, " * 8 + "all at once"
+    plan = load_plan(make_plan(MINIMAL_PLAN.replace("{en: Example City launches 3 actions,", f"{{en: {long_en},")))
+    rendered = Renderer(REPO / "templates").render(plan, "stakeholder-report", "bilingual")
+    assert len(rendered.title) == 255 and rendered.title.endswith("…")
+    document = lxml.html.document_fromstring(rendered.html)
+    assert len(document.find(".//title").text_content()) == 255
+    assert long_en in document.find(".//h1").text_content()

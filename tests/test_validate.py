@@ -274,3 +274,18 @@ def test_sample_plan_marks_what_the_source_does_not_give():
     assert all(contact.illustrative for contact in plan.contacts)
     assert all(item.placeholder for item in plan.media)
     assert not plan.quotes[0].verbatim  # the article reports Chen's words; it does not quote him
+
+
+def test_drafting_in_english_turns_missing_chinese_into_warnings(make_plan):
+    """build --lang en on a plan whose Chinese is not written yet: the English stands in, each gap a warning."""
+    text = M.replace(", zh: 第一项行动}", "}").replace(", zh: 港区}", "}")
+    with pytest.raises(ContentError):
+        load_plan(make_plan(text))
+    loaded = load_plan(make_plan(text), drafting=True)
+    assert [str(w) for w in loaded.warnings] == [
+        "plan/plan.yaml:21:12: actions[0].title.zh: warning: missing Simplified Chinese text (drafting: only English "
+        "editions can be built)",
+        "plan/plan.yaml:28:11: places[0].name.zh: warning: missing Simplified Chinese text (drafting: only English "
+        "editions can be built)",
+    ]
+    assert loaded.plan.actions[0].title.zh == "First action"

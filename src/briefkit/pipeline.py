@@ -140,7 +140,9 @@ def build(
     documents = options.documents or tuple(renderer.catalogue.documents)
     editions = options.editions or tuple(renderer.catalogue.languages)
     fonts = stamp(theme_families(renderer))
-    plans, problems, summary = load_plans(project, plan_refs)
+    # Only English editions and not --strict: a plan whose Chinese is not written yet still builds.
+    drafting = set(editions) == {"en"} and not options.strict
+    plans, problems, summary = load_plans(project, plan_refs, drafting=drafting)
     caches = {loaded.plan.id: BuildCache.load(_out_dir(project, options, loaded)) for loaded in plans}
     for cache in caches.values():
         remove_stale_parts(cache.folder)
@@ -151,7 +153,9 @@ def build(
         report = BuildReport()
         for loaded in plans:
             problems.extend(_checked_glyphs(loaded, renderer, caches[loaded.plan.id], fonts))
-            findings = check_quality(loaded)
+            report.warnings.extend(str(warning) for warning in loaded.warnings)
+            drafted = {warning.location.field for warning in loaded.warnings}
+            findings = [finding for finding in check_quality(loaded) if finding.location.field not in drafted]
             if options.strict:  # --strict: a finding is an error like any other
                 problems.extend(dataclasses.replace(finding, severity="error") for finding in findings)
             else:
@@ -195,12 +199,14 @@ def build_packs(
     return packs, report
 
 
-def load_plans(project: Project, plan_refs: tuple[str, ...]) -> tuple[list[LoadedPlan], list[Problem], str]:
+def load_plans(
+    project: Project, plan_refs: tuple[str, ...], drafting: bool = False
+) -> tuple[list[LoadedPlan], list[Problem], str]:
     """Every requested plan that validates; the problems of those that do not, and their translation summaries."""
     plans, problems, summaries = [], [], []
     for plan_file in project.plan_files(plan_refs):
         try:
-            plans.append(load_plan(plan_file))
+            plans.append(load_plan(plan_file, drafting=drafting))
         except ContentError as error:
             problems.extend(error.problems)
             summaries.extend([error.summary] if error.summary else [])

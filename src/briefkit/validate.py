@@ -58,13 +58,18 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_plan(plan_file: Path) -> LoadedPlan:
-    """Read, parse and validate one plan file; raise ContentError with every problem."""
+def load_plan(plan_file: Path, *, drafting: bool = False) -> LoadedPlan:
+    """Read, parse and validate one plan file; raise ContentError with every problem.
+
+    `drafting`: only English editions will be built, so a missing Chinese text is a
+    warning (the English stands in for it) instead of an error.
+    """
     plan_file = Path(plan_file)
     display = display_path(plan_file)
     loaded = load_yaml(plan_file, display)
     problems = list(loaded.problems)
     plan: Plan | None = None
+    warnings: list[Problem] = []
     if not isinstance(loaded.data, dict):
         problems.append(Problem(loaded.source_map.locate(()), "expected a mapping of plan fields at the top level"))
     elif loaded.data.get("schema", 1) == 1:
@@ -75,6 +80,10 @@ def load_plan(plan_file: Path) -> LoadedPlan:
     else:
         data = dict(loaded.data)
         data.pop("$schema", None)  # editors may write the schema link as a key
+        if drafting:
+            drafted = _fill_chinese(data, ())
+            warnings = [Problem(loaded.source_map.locate(path), "missing Simplified Chinese text (drafting: only "
+                                "English editions can be built)", severity="warning") for path in drafted]
         problems.extend(_cross_check(data, plan_file.parent, loaded.source_map))
         try:
             plan = Plan.model_validate(data)
@@ -110,7 +119,27 @@ def load_plan(plan_file: Path) -> LoadedPlan:
         gaps = any(p.message.startswith("missing ") and p.message.endswith(" text") for p in problems)
         summary = translation_summary(loaded.data) if gaps else ""
         raise ContentError(problems, f"{display}: {summary}" if summary else "")
-    return LoadedPlan(plan, plan_file.parent, loaded.source_map, glossary_map)
+    return LoadedPlan(plan, plan_file.parent, loaded.source_map, glossary_map, warnings)
+
+
+def _fill_chinese(node: Any, path: PathKey) -> list[PathKey]:
+    """Give every English-only text pair its English as Chinese, in place; return where that was done."""
+    filled: list[PathKey] = []
+    if isinstance(node, dict):
+        english = node.get("en")
+        if isinstance(english, str) and english.strip() and set(node) <= {"en", "zh", "en_one", "note", "zh-Hant"}:
+            chinese = node.get("zh")
+            if not (isinstance(chinese, str) and chinese.strip()):
+                node["zh"] = english
+                filled.append((*path, "zh"))
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                node[key] = value = value if not isinstance(value, dict) else dict(value)
+                filled.extend(_fill_chinese(value, (*path, key)))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            filled.extend(_fill_chinese(item, (*path, index)))
+    return filled
 
 
 def _with_csv(plan: Plan, folder: Path, source_map: SourceMap) -> tuple[Plan, list[Problem]]:
