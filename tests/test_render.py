@@ -223,7 +223,7 @@ def test_the_press_brief_names_every_speaker_action_point_and_place():
 
 
 def test_a_headline_longer_than_a_document_property_is_cut_there_and_kept_in_full_in_the_body(make_plan):
-    long_en = "Example City launches " + "a very long programme of actions, " * 8 + "all at once"
+    long_en = "Example City launches " + "a very long programme of actions and " * 8 + "all at once"
     plan = load_plan(make_plan(MINIMAL_PLAN.replace("{en: Example City launches 3 actions,", f"{{en: {long_en},")))
     rendered = Renderer(REPO / "templates").render(plan, "stakeholder-report", "bilingual")
     assert len(rendered.title) == 255 and rendered.title.endswith("…")
