@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefkit.labels import Labeller, load_labels
+from briefkit.catalogue import load_labels
+from briefkit.labels import Labeller
 from briefkit.model import Target
 from briefkit.validate import load_plan
 from conftest import MINIMAL_PLAN, REPO
@@ -39,7 +40,8 @@ SENTENCES = [
 def words(tmp_path_factory: pytest.TempPathFactory) -> Labeller:
     folder = tmp_path_factory.mktemp("plan")
     (folder / "plan.yaml").write_text(MINIMAL_PLAN, encoding="utf-8")
-    return Labeller(load_labels(REPO / "templates" / "labels.yaml"), load_plan(folder / "plan.yaml").plan)
+    labels = {key: value.model_dump() for key, value in load_labels(REPO / "templates").labels.items()}
+    return Labeller(labels, load_plan(folder / "plan.yaml").plan)
 
 
 @pytest.mark.parametrize(("data", "english", "chinese"), SENTENCES, ids=[s[1][:30] for s in SENTENCES])

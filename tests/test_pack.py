@@ -45,7 +45,7 @@ def test_pack_holds_every_document_language_and_format(two_packs):
             assert info.date_time == (2018, 5, 7, 2, 0, 0), info.filename
     for document in ("press-brief", "stakeholder-report", "handout"):
         for language in ("en", "zh", "bilingual"):
-            for fmt in ("pdf", "docx", "html"):
+            for fmt in ("pdf", "docx", "html", "md"):  # every registered format (writers/__init__.py)
                 assert f"{document}.{language}.{fmt}" in names
     assert {"media/logo.svg", "media/logo.png", "media/machine-at-work.png", "CREDITS.txt", "INDEX.txt"} <= names
     assert set(manifest) == {"plan", "version", "source_commit", "tool_version", "built", "files"}

@@ -64,7 +64,7 @@ def test_a_changed_image_rebuilds_the_documents_that_show_it(project):
 
 def test_one_failing_output_does_not_stop_the_others(project):
     page = project.templates / "handout.html.j2"
-    page.write_text(page.read_text().replace("{% block body %}", '{% block body %}<img src="file:///etc/passwd">'))
+    page.write_text(page.read_text().replace("{% block body %}", '{% block body %}<figure><img src="file:///etc/passwd"></figure>'))
     report = build(project, PLAN, BuildOptions(("handout", "press-brief"), ("en", "zh"), ("pdf",), jobs=2))
     assert sorted(name for name, _ in report.failures) == [
         "shanghai-manufacturing/handout.en.pdf", "shanghai-manufacturing/handout.zh.pdf",
@@ -81,7 +81,7 @@ def test_failed_output_keeps_the_previous_good_file(project):
     target = project.output / "shanghai-manufacturing" / "handout.en.pdf"
     good = target.read_bytes()
     page = project.templates / "handout.html.j2"
-    page.write_text(page.read_text().replace("{% block body %}", '{% block body %}<img src="http://example.org/x.png">'))
+    page.write_text(page.read_text().replace("{% block body %}", '{% block body %}<figure><img src="http://example.org/x.png"></figure>'))
     assert build(project, PLAN, options).failures
     assert target.read_bytes() == good
 

@@ -35,6 +35,43 @@ DIFFERING = [
     ("by 2020", "到2022年", "en has 2020; zh has 2022"),
     ("10 actions", "若干项行动", "en has 10; zh has none"),
 ]
+# (Chinese text, the numbers it states): values through cn2an, words that merely contain a numeral left out.
+NUMERALS = [
+    ("两千五", [2500]),
+    ("一万五", [15000]),
+    ("一万五千人", [15000]),
+    ("二〇二〇", [2020]),
+    ("到二〇二〇年", [2020]),
+    ("百分之四十五", [45]),
+    ("增长百分之五点五", [5.5]),
+    ("3万", [30000]),
+    ("3.5万个岗位", [35000]),
+    ("两千五百万元", [25_000_000]),
+    ("二氧化碳", []),
+    ("一氧化碳", []),
+    ("五氧化二磷", []),
+    ("减少二氧化碳排放百分之二十", [20]),
+    ("统一", []),
+    ("统一三项标准", [3]),
+    ("一流", []),
+    ("一些", []),
+    ("单一", []),
+    ("一批有潜力的企业", []),
+    ("进一步", []),
+    ("十分重要", []),
+    ("千方百计", []),
+    ("万物互联", []),
+    ("一是创新，二是开放", []),
+    ("千千万万", []),
+    ("第二届", [2]),
+    ("十月", [10]),
+    ("两家企业，三个园区", [2, 3]),
+]
+
+
+@pytest.mark.parametrize(("chinese", "numbers"), NUMERALS)
+def test_chinese_numerals_are_read_as_written(chinese, numbers):
+    assert sorted(chinese_numbers(chinese).elements()) == numbers
 
 
 @pytest.mark.parametrize(("english", "chinese"), AGREEING)

@@ -1,18 +1,53 @@
-"""templates/documents.yaml and templates/theme.yaml -> the document catalogue and print theme."""
+"""templates/documents.yaml, theme.yaml and labels.yaml -> the document catalogue, print theme and labels.
+
+They are validated like plans: every problem is located in the file it is in
+(in the folder --templates names), unknown keys get a did-you-mean, and no
+pydantic wording or traceback reaches the user.
+"""
 
 from __future__ import annotations
 
+import re
+import string
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
+from .editions import EDITIONS
 from .errors import ContentError, Problem
+from .files import display_path
 from .model import Bilingual
-from .source import load_yaml
+from .source import SourceMap, load_yaml
+from .validate import closest_name, schema_problems
 
-Edition = str  # "en", "zh" or "bilingual"
+# The editions render.py can make (its EDITION_LANGUAGES); zh-Hant is usually built on request only.
+CATALOGUE_FILE, THEME_FILE, LABELS_FILE = "documents.yaml", "theme.yaml", "labels.yaml"
+# Labels the code itself reads (not only templates): the page counter in every PDF's margin.
+REQUIRED_LABELS = {"page_of": "the page numbers of every PDF"}
 _M = TypeVar("_M", bound=BaseModel)
+
+
+def _colour(value: str) -> str:
+    # Word takes colours as RRGGBB only, so CSS names and short forms would fail in the DOCX writer.
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        raise PydanticCustomError("colour", "not a colour: '{value}'; write it as #RRGGBB, e.g. #9b1c23",
+                                  {"value": value})
+    return value
+
+
+def _edition(value: str) -> str:
+    if value not in EDITIONS:
+        close = closest_name(value, tuple(EDITIONS))
+        hint = f"did you mean '{close}'?" if close else f"expected one of: {', '.join(EDITIONS)}"
+        raise PydanticCustomError("edition", "unknown edition '{value}'; " + hint, {"value": value})
+    return value
+
+
+Edition = Annotated[str, AfterValidator(_edition)]
+Colour = Annotated[str, AfterValidator(_colour)]
+FontStack = Annotated[list[str], Field(min_length=1)]
 
 
 class _Strict(BaseModel):
@@ -33,18 +68,18 @@ class Catalogue(_Strict):
 
 
 class Colours(_Strict):
-    accent: str
-    ink: str
-    muted: str
-    rule: str
-    panel: str
+    accent: Colour
+    ink: Colour
+    muted: Colour
+    rule: Colour
+    panel: Colour
 
 
 class Fonts(_Strict):
-    serif: list[str]
-    sans: list[str]
-    serif_hant: list[str]
-    sans_hant: list[str]
+    serif: FontStack
+    sans: FontStack
+    serif_hant: FontStack
+    sans_hant: FontStack
     required: list[str]
 
 
@@ -54,24 +89,76 @@ class Theme(_Strict):
     fonts: Fonts
 
 
+class Labels(_Strict):
+    """Fixed wording the templates print, by key; {placeholders} are filled per language."""
+
+    labels: dict[str, Bilingual] = Field(min_length=1)
+
+
 def load_catalogue(templates: Path) -> Catalogue:
-    return _load(templates / "documents.yaml", Catalogue)
+    catalogue, source_map = _load(templates / CATALOGUE_FILE, Catalogue)
+    problems = []
+    present = sorted(path.name for path in templates.glob("*.html.j2") if not path.name.startswith("_"))
+    for name, spec in catalogue.documents.items():
+        if not (templates / spec.template).is_file():
+            close = closest_name(spec.template, present)
+            hint = f"; did you mean '{close}'?" if close else f"; the folder has: {', '.join(present) or 'none'}"
+            problems.append(Problem(source_map.locate(("documents", name, "template")),
+                                    f"no template '{spec.template}' in the templates folder{hint}"))
+    if problems:
+        raise ContentError(problems)
+    return catalogue
 
 
 def load_theme(templates: Path) -> Theme:
-    return _load(templates / "theme.yaml", Theme)
+    return _load(templates / THEME_FILE, Theme)[0]
 
 
-def _load(path: Path, model: type[_M]) -> _M:
-    loaded = load_yaml(path, str(path))
+def load_labels(templates: Path) -> Labels:
+    labels, source_map = _load(templates / LABELS_FILE, Labels)
+    problems = []
+    for key, purpose in REQUIRED_LABELS.items():
+        if key not in labels.labels:
+            close = closest_name(key, list(labels.labels))
+            hint = f"; did you mean '{key}' here?" if close else ""
+            where = ("labels", close) if close else ("labels",)
+            problems.append(Problem(source_map.locate(where, at_key=True), f"missing label '{key}' ({purpose}){hint}"))
+    for key, label in labels.labels.items():
+        english, chinese = _placeholders(label.en), _placeholders(label.zh)
+        for language, names in (("en", english), ("zh", chinese)):
+            if names is None:
+                problems.append(Problem(source_map.locate(("labels", key, language)),
+                                        "unpaired '{' or '}': write {{ or }} for a brace itself"))
+        if english is not None and chinese is not None and english != chinese:
+            # A placeholder only one language has would print as "{name}" in the other.
+            problems.append(Problem(source_map.locate(("labels", key, "zh")),
+                                    f"placeholders differ from the English: en has {_show(english)}; "
+                                    f"zh has {_show(chinese)}"))
+    if problems:
+        problems.sort(key=lambda p: (p.location.line, p.location.column))
+        raise ContentError(problems)
+    return labels
+
+
+def _placeholders(wording: str) -> set[str] | None:
+    """The {names} a wording fills in, or None when its braces do not pair."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(wording) if name is not None}
+    except ValueError:
+        return None
+
+
+def _show(names: set[str]) -> str:
+    return ", ".join(f"{{{name}}}" for name in sorted(names)) if names else "none"
+
+
+def _load(path: Path, model: type[_M]) -> tuple[_M, SourceMap]:
+    # Shown relative to the working directory when inside it, else absolute: the folder --templates names.
+    loaded = load_yaml(path, display_path(path.absolute()))
     if loaded.problems:
         raise ContentError(loaded.problems)
+    data: Any = loaded.data
     try:
-        return model.model_validate(loaded.data)
+        return model.model_validate(data), loaded.source_map
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors(include_url=False):
-            key = tuple(error["loc"])
-            problems.append(Problem(loaded.source_map.locate(key), error["msg"]))
-        raise ContentError(problems) from None
-
+        raise ContentError(schema_problems(exc, data, loaded.source_map, model)) from None

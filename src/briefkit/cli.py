@@ -7,7 +7,6 @@ stderr; listings and schemas to stdout.
 from __future__ import annotations
 
 import ctypes.util
-import dataclasses
 import hashlib
 import json
 import platform
@@ -19,15 +18,18 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, translate
 from .catalogue import load_catalogue, load_theme
+from .checks import check_glyphs, quality_findings
+from .editions import EDITIONS
 from .errors import BriefkitError, ContentError, Problem
+from .files import display_path
 from .model import Glossary, plan_json_schema
-from .pipeline import FORMATS, BuildOptions, BuildReport, build, build_packs, check_glyphs
+from .pipeline import BuildOptions, BuildReport, build, build_packs, project_renderer
 from .project import Project
-from .quality import check_quality, completeness, fix_punctuation
-from .render import EDITION_LANGUAGES, Renderer
+from .quality import completeness, fix_punctuation
 from .validate import load_plan
+from .writers import DEFAULT_FORMATS, FORMATS
 
 EXIT_OK, EXIT_BUILD, EXIT_USAGE = 0, 1, 2
 
@@ -65,10 +67,12 @@ def cli(context: click.Context, project_root: Path, templates: Path | None) -> N
 @cli.command("build")
 @click.argument("plans", nargs=-1)
 @click.option("--doc", "documents", multiple=True, help="Document to build (repeatable); default: all.")
-@click.option("--lang", "editions", multiple=True, type=click.Choice(list(EDITION_LANGUAGES)),
+@click.option("--lang", "editions", multiple=True, type=click.Choice(list(EDITIONS)),
               help="Edition to build (repeatable); default: all.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Output format (repeatable); default: pdf and docx.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(list(FORMATS)),
+              help="Output format (repeatable): " + "; ".join(f"{name}: {spec.description}"
+                                                            for name, spec in FORMATS.items())
+              + f". Default: {' and '.join(DEFAULT_FORMATS)}.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder; default: output/.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes; default: CPU count.")
 @click.option("--strict", is_flag=True, help="Treat warnings (WeasyPrint's included) as errors.")
@@ -81,7 +85,7 @@ def build_command(context: click.Context, plans: tuple[str, ...], documents: tup
                   strict: bool, force: bool, pdf_variant: str | None) -> None:
     """Build documents for PLAN (an id under content/, a folder or a file); no PLAN: all plans."""
     project = _project(context)
-    options = BuildOptions(documents, editions, formats or ("pdf", "docx"), out, strict, pdf_variant, jobs, force)
+    options = BuildOptions(documents, editions, formats or DEFAULT_FORMATS, out, strict, pdf_variant, jobs, force)
     try:
         known = load_catalogue(project.templates).documents
         unknown = [d for d in documents if d not in known]
@@ -131,10 +135,7 @@ def _print_summary(report: BuildReport) -> None:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return display_path(path)
 
 
 @cli.command("pack")
@@ -148,7 +149,7 @@ def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | Non
                  force: bool) -> None:
     """Build every document of PLAN in every language and format, then zip them with a manifest."""
     project = _project(context)
-    options = BuildOptions(formats=("pdf", "docx", "html"), out=out, strict=strict, jobs=jobs, force=force)
+    options = BuildOptions(formats=tuple(FORMATS), out=out, strict=strict, jobs=jobs, force=force)
     try:
         packs, report = build_packs(project, plans, options, progress=_progress_printer())
     except BriefkitError as error:
@@ -168,14 +169,17 @@ def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | Non
 @click.argument("plans", nargs=-1)
 @click.option("--strict", is_flag=True, help="Treat warnings (number parity, glossary, punctuation) as errors.")
 @click.option("--fix", is_flag=True, help="Rewrite ASCII punctuation in Chinese text to full-width, in place.")
+@click.option("--accept-translations", is_flag=True,
+              help="Record every Chinese text as translated from its current English (clears stale warnings).")
 @click.pass_context
-def validate_command(context: click.Context, plans: tuple[str, ...], strict: bool, fix: bool) -> None:
+def validate_command(context: click.Context, plans: tuple[str, ...], strict: bool, fix: bool,
+                     accept_translations: bool) -> None:
     """Check PLAN files and report every problem, located as file:line:col: field: message."""
     project = _project(context)
     problems: list[Problem] = []
     summaries: list[str] = []
     try:
-        renderer = Renderer(project.templates, sandboxed=not project.templates_trusted)
+        renderer = project_renderer(project)
         for plan_file in project.plan_files(plans):
             try:
                 loaded = load_plan(plan_file)
@@ -184,19 +188,23 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
                     if fixed:
                         click.echo(f"{_shown(plan_file)}: fixed punctuation in {fixed} Chinese text(s)", err=True)
                         loaded = load_plan(plan_file)
+                if accept_translations:
+                    recorded = translate.accept_translations(plan_file)
+                    click.echo(f"{_shown(plan_file)}: recorded {recorded} translation(s) as current", err=True)
+                stale = translate.stale_findings(plan_file)
             except ContentError as error:
                 problems.extend(error.problems)
                 if error.summary:
                     summaries.append(error.summary)
                 continue
-            glyphs = check_glyphs(loaded, renderer)
-            findings = check_quality(loaded)
+            glyphs = check_glyphs(loaded, renderer.theme)
+            # strict: findings are errors, shown once with the others
+            errors, findings = quality_findings(loaded, strict, also=stale)
             problems.extend(glyphs)
-            if strict:  # in strict mode a finding is an error like any other, shown once with them
-                problems.extend(dataclasses.replace(finding, severity="error") for finding in findings)
-            else:
-                for finding in findings:
-                    click.echo(str(finding), err=True)
+            problems.extend(errors)
+            for finding in findings:
+                click.echo(str(finding), err=True)
+            findings = findings or errors
             warned = f", {len(findings)} warning{'s' if len(findings) != 1 else ''}" if findings else ""
             if not glyphs:
                 click.echo(f"{_shown(plan_file)}: {'ok' if not findings else 'checked'} ({loaded.plan.id}, "
@@ -252,7 +260,7 @@ def list_command(context: click.Context) -> None:
     click.echo("Languages:")
     for edition in catalogue.languages:
         click.echo(f"  {edition}")
-    for edition in EDITION_LANGUAGES:
+    for edition in EDITIONS:
         if edition not in catalogue.languages:
             click.echo(f"  {edition:<28} on request (--lang {edition}): machine-converted from Simplified Chinese")
 
@@ -344,6 +352,61 @@ def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
         if target.is_dir():
             shutil.rmtree(target)
             click.echo(f"removed {_shown(target)}")
+
+
+# -- translate: the translators' round trip (XLIFF 2.1 or PO by field path) ------------------------
+
+
+@cli.group("translate")
+def translate_group() -> None:
+    """Exchange the Chinese texts with translators' CAT tools: XLIFF 2.1 or PO, one unit per field path."""
+
+
+@translate_group.command("export")
+@click.argument("plan")
+@click.option("--format", "fmt", type=click.Choice(list(translate.FORMATS)), default="xliff", show_default=True,
+              help="XLIFF 2.1 (Trados, memoQ, Phrase) or gettext PO (Poedit, Weblate).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; default: <plan id>.zh.xlf (or .po) in the current folder.")
+@click.pass_context
+def translate_export_command(context: click.Context, plan: str, fmt: str, out: Path | None) -> None:
+    """Write PLAN's bilingual texts for translators: English source, current Chinese, notes and a state."""
+    from .files import write_atomic
+
+    try:
+        [plan_file] = _project(context).plan_files((plan,))
+        data, export = translate.export_plan(plan_file, fmt)
+        target = out or Path(f"{plan_file.parent.name}.zh{translate.FORMATS[fmt]}")
+        write_atomic(target, data)
+    except BriefkitError as error:
+        _fail(error)
+        return
+    except OSError as error:
+        click.echo(f"cannot write {out}: {error.strerror}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{_shown(target)}: {len(export.units)} units ({export.count('new')} new, "
+               f"{export.count('translated')} translated, {export.count('needs-review')} needs review)")
+    if not export.tracked:
+        click.echo(f"{_shown(plan_file)}: no translation record yet, so nothing is known stale; "
+                   "`briefkit validate --accept-translations` starts tracking", err=True)
+
+
+@translate_group.command("import")
+@click.argument("plan")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def translate_import_command(context: click.Context, plan: str, file: Path) -> None:
+    """Write FILE's confirmed translations into PLAN, all or nothing, after the bilingual gates."""
+    try:
+        [plan_file] = _project(context).plan_files((plan,))
+        report = translate.import_file(plan_file, file)
+    except BriefkitError as error:
+        _fail(error)
+        return
+    for skipped in report.skipped:
+        click.echo(str(skipped), err=True)
+    click.echo(f"{_shown(plan_file)}: {report.applied} translation(s) imported, {report.changed} changed; "
+               f"{len(report.skipped)} skipped, {report.untranslated} untranslated")
 
 
 def main() -> None:

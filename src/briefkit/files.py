@@ -1,4 +1,4 @@
-"""Atomic output files: written under a temporary name, renamed into place.
+"""Output files: atomic writes, reproducible zips, paths as messages show them.
 
 A crash or Ctrl-C while writing leaves the previous good file untouched and at
 worst a stray temporary file, never a truncated PDF, DOCX or zip.
@@ -7,10 +7,12 @@ worst a stray temporary file, never a truncated PDF, DOCX or zip.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,3 +59,33 @@ def remove_stale_parts(folder: Path, older_than: float = 600.0) -> int:
 def write_atomic(target: Path, data: bytes) -> None:
     with atomic_output(target) as stream:
         stream.write(data)
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the current folder when inside it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry: no clock in the output
+
+
+def deterministic_zip(
+    entries: Iterable[tuple[str, bytes]], date_time: tuple[int, ...] = ZIP_EPOCH, compresslevel: int | None = None
+) -> bytes:
+    """A zip of `entries` in the order given, with one fixed time, Unix 0644 permissions and deflate.
+
+    The same entries give the same bytes on any machine and at any time: the press pack and every DOCX
+    (python-docx stamps the clock into each entry) go through here.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=date_time[:6])  # type: ignore[arg-type]
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever machine builds it
+            archive.writestr(info, data, compresslevel=compresslevel)
+    return buffer.getvalue()

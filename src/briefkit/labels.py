@@ -8,20 +8,13 @@ categories (`one`, `other`) chosen by the `count` it is given.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, Problem
 from .model import Bilingual, Plan, Target, parse_embargo
-from .source import load_yaml
 from .text import format_date, format_quantity, format_time, plural_category, zone_name
 
-Wording = dict[str, str | dict[str, str]]  # language -> text, or plural category -> text
-
-
-def load_labels(path: Path) -> dict[str, Wording]:
-    loaded = load_yaml(path, str(path))
-    return {str(key): dict(value) for key, value in loaded.data["labels"].items()}
+Wording = dict[str, str]  # language -> text
 
 
 def check_overrides(plan: Plan, known: dict[str, Wording], locate: Any) -> None:
@@ -48,15 +41,14 @@ class Labeller:
     def __call__(self, key: str, **values: Any) -> Bilingual:
         if key not in self.labels:
             raise KeyError(f"no label '{key}' in templates/labels.yaml")
-        wording = self.labels[key]
         fills = {"brand": self.brand, **values}
         texts = {}
         for language in ("en", "zh"):
-            text = wording[language]
-            if isinstance(text, dict):
-                count = values.get("count", 0)
-                text = text.get(plural_category(int(count), language), text["other"])
-            texts[language] = text.format_map(_Fills(fills, language))
+            wording = self.labels[key]
+            singular = self.labels.get(f"{key}.one")
+            if "count" in values and singular and plural_category(int(values["count"]), language) == "one":
+                wording = singular
+            texts[language] = wording[language].format_map(_Fills(fills, language))
         return Bilingual(**texts)
 
     # -- generated wording -----------------------------------------------------------------------------

@@ -9,8 +9,10 @@ images that declare entities or refer to anything outside themselves.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
+import lxml.html
 from lxml import etree
 from PIL import Image
 
@@ -47,6 +49,30 @@ def resolve_inside(folder: Path, reference: str) -> Path:
     if not target.is_file():
         raise ValueError(f"image file not found: {reference}")
     return target
+
+
+def images_in(html: str, folder: Path) -> list[Path]:
+    """The files of `folder` that a rendered document's <img> elements name (their bytes shape its outputs)."""
+    found = []
+    sources = lxml.html.document_fromstring(html).xpath("//img/@src")
+    for source in sources if isinstance(sources, list) else []:
+        try:
+            path = resolve_inside(folder, str(source))
+        except ValueError:
+            continue  # the writer reports it, located
+        found.append(path)
+        if path.suffix.lower() == ".svg" and svg_twin(path).is_file():
+            found.append(svg_twin(path))
+    return found
+
+
+def copy_images(html: str, folder: Path, destination: Path) -> None:
+    """Copy the images a document names to the same relative places under `destination`, so it opens as is."""
+    root = folder.resolve()
+    for path in images_in(html, folder):
+        copy = destination / path.relative_to(root)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
 
 
 def svg_twin(path: Path) -> Path:

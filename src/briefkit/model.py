@@ -58,6 +58,8 @@ class Bilingual(_Strict):
     zh: NonEmpty = Field(description="Simplified Chinese text")
 
     def __getitem__(self, language: str) -> str:
+        if language not in type(self).model_fields:
+            raise KeyError(language)  # so that templates may test `value.metric is defined`
         return str(getattr(self, language))
 
 
@@ -149,6 +151,8 @@ class Unit(_Strict):
     en_one: NonEmpty | None = Field(None, description="English singular, when it is not the plural: company")
 
     def __getitem__(self, language: str) -> str:
+        if language not in type(self).model_fields:
+            raise KeyError(language)  # so that templates may test `value.metric is defined`
         return str(getattr(self, language))
 
 

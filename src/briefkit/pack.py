@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +17,12 @@ from typing import Protocol
 
 from . import __version__
 from .catalogue import Catalogue
-from .files import write_atomic
+from .editions import EDITIONS
+from .files import deterministic_zip, write_atomic
 from .model import Plan
 from .validate import LoadedPlan
 
 _ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest time a zip entry can carry
-_EDITION_NAMES = {"en": ("English", "英文"), "zh": ("Chinese", "中文"), "bilingual": ("Bilingual", "双语")}
 
 
 class BuiltFile(Protocol):
@@ -137,7 +135,8 @@ def _index(plan: Plan, catalogue: Catalogue, entries: list[PackEntry]) -> str:
         if entry.document is None:
             continue
         spec = catalogue.documents[entry.document]
-        en, zh = _EDITION_NAMES.get(entry.language or "", (entry.language, entry.language))
+        edition = EDITIONS[entry.language or ""]
+        en, zh = edition.english_name, edition.chinese_name
         pages = f", {entry.pages} page{'s' if entry.pages != 1 else ''} · {entry.pages} 页" if entry.pages else ""
         lines.append(f"{entry.path:<36} {spec.title.en} ({en}, {entry.format}{pages}) · {spec.title.zh}（{zh}）")
     lines += [
@@ -150,12 +149,5 @@ def _index(plan: Plan, catalogue: Catalogue, entries: list[PackEntry]) -> str:
 
 def _zip(entries: list[PackEntry], built: dt.datetime) -> bytes:
     stamp = max(built, _ZIP_EPOCH).astimezone(dt.UTC).timetuple()[:6]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for entry in sorted(entries, key=lambda e: (e.path != "manifest.json", e.path)):
-            info = zipfile.ZipInfo(entry.path, date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, whatever machine builds it
-            archive.writestr(info, entry.data, compresslevel=9)
-    return buffer.getvalue()
+    ordered = sorted(entries, key=lambda e: (e.path != "manifest.json", e.path))
+    return deterministic_zip(((entry.path, entry.data) for entry in ordered), stamp, compresslevel=9)

@@ -10,44 +10,43 @@ failing output is reported and the others still finish.
 from __future__ import annotations
 
 import concurrent.futures
-import dataclasses
 import multiprocessing
 import os
-import shutil
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import lxml.html
-
-from . import media
-from .cache import BuildCache, digest, file_digest, output_key
-from .errors import BriefkitError, BuildError, ContentError, Problem
-from .files import remove_stale_parts, write_atomic
-from .fonts import coverage, describe, stamp, uncovered
+from .cache import BuildCache, digest, output_key
+from .checks import check_glyphs, missing_glyphs, quality_findings, theme_families
+from .errors import BriefkitError, ContentError, Problem
+from .files import remove_stale_parts
+from .fonts import stamp
+from .media import images_in
 from .model import iter_texts
 from .pack import pack_path, write_pack
 from .project import Project
 from .provenance import source_commit, source_date
-from .quality import check_quality
 from .render import RenderedDocument, Renderer
 from .validate import LoadedPlan, load_plan
-
-FORMATS = ("pdf", "docx", "html")
+from .writers import DEFAULT_FORMATS, FORMATS, WriteJob, WriteOptions
 
 
 @dataclass(frozen=True)
 class BuildOptions:
     documents: tuple[str, ...] = ()
     editions: tuple[str, ...] = ()
-    formats: tuple[str, ...] = ("pdf", "docx")
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     out: Path | None = None
     strict: bool = False
     pdf_variant: str | None = None
     jobs: int | None = None  # worker processes; None: the CPU count, 1: in this process
     force: bool = False
+
+    @property
+    def write_options(self) -> WriteOptions:
+        return WriteOptions(pdf_variant=self.pdf_variant, strict=self.strict)
 
 
 @dataclass(frozen=True)
@@ -83,66 +82,64 @@ class WriteTask:
     rendered: RenderedDocument
     plan: str
     format: str
-    plan_folder: Path
-    templates: Path
-    target: Path
-    where: str
+    job: WriteJob
     key: str
-    pdf_variant: str | None
-    strict: bool
+
+    @property
+    def target(self) -> Path:
+        return self.job.target
+
+    @property
+    def where(self) -> str:
+        return self.job.where
 
 
 Progress = Callable[[int, int, str], None]
-
-
-def theme_families(renderer: Renderer, edition: str = "") -> tuple[str, ...]:
-    fonts = renderer.theme.fonts
-    if edition == "zh-Hant":
-        return tuple(dict.fromkeys(fonts.serif_hant + fonts.sans_hant))
-    return tuple(dict.fromkeys(fonts.serif + fonts.sans))
-
-
-def _missing_glyphs(rendered: RenderedDocument, renderer: Renderer) -> BuildError | None:
-    """All the text a document shows, template wording included, must have glyphs in its edition's faces.
-
-    The plan's own text is checked earlier, with its line and column; this catches what the
-    templates, the labels and the Traditional conversion add.
-    """
-    covered = coverage(theme_families(renderer, rendered.edition))
-    body = lxml.html.document_fromstring(rendered.html).find("body")
-    text = "".join(str(part) for part in body.itertext()) if body is not None else ""
-    missing = uncovered(text, covered) if covered else []
-    if not missing:
-        return None
-    shown = ", ".join(describe(char) for char in missing[:5])
-    return BuildError(f"templates/{rendered.template} ({rendered.document}.{rendered.edition}): {shown} "
-                      "has no glyph in the theme's fonts")
-
-
-def check_glyphs(loaded: LoadedPlan, renderer: Renderer) -> list[Problem]:
-    """Every character of the plan's text must have a glyph in the theme's fonts."""
-    covered = coverage(theme_families(renderer))
-    if not covered:
-        return []  # no fonts at all: doctor reports that, with a clearer message
-    problems = []
-    for path, text in iter_texts(loaded.plan):
-        for char in uncovered(text, covered):
-            location = loaded.source_map.locate(path)
-            problems.append(Problem(location, f"{describe(char)} has no glyph in the theme's fonts"))
-    return problems
 
 
 def build(
     project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
 ) -> BuildReport:
     """Build every requested output that is not already up to date."""
-    renderer = Renderer(project.templates, sandboxed=not project.templates_trusted, cache=project.cache / "jinja")
+    renderer = project_renderer(project, cache=True)
+    # Only English editions and not --strict: a plan whose Chinese is not written yet still builds.
+    drafting = set(options.editions) == {"en"} and not options.strict
+    plans, problems, summary = load_plans(project, plan_refs, drafting=drafting)
+    return _build(project, renderer, plans, problems, summary, options, progress)
+
+
+def build_packs(
+    project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
+) -> tuple[list[Path], BuildReport]:
+    """Build everything of each plan, then write its press-pack zip (only when nothing failed)."""
+    renderer = project_renderer(project, cache=True)
+    plans, problems, summary = load_plans(project, plan_refs)
+    report = _build(project, renderer, plans, problems, summary, options, progress)
+    if report.failures:
+        return [], report
+    packs = []
+    for loaded in plans:  # the plans this build loaded, not read again: the pack shows what was built
+        outputs = [output for output in report.outputs if output.plan == loaded.plan.id]
+        target = pack_path(_out_dir(project, options, loaded), loaded.plan.id)
+        built = source_date(loaded.folder, loaded.plan.date)
+        write_pack(loaded, outputs, renderer.catalogue, target, built, source_commit(loaded.folder))
+        packs.append(target)
+    return packs, report
+
+
+def project_renderer(project: Project, cache: bool = False) -> Renderer:
+    """The renderer of the project's templates (or --templates, sandboxed), named in messages as they are."""
+    return Renderer(project.templates, sandboxed=not project.templates_trusted,
+                    cache=project.cache / "jinja" if cache else None, shown=project.templates_shown)
+
+
+def _build(
+    project: Project, renderer: Renderer, plans: list[LoadedPlan], problems: list[Problem], summary: str,
+    options: BuildOptions, progress: Progress | None,
+) -> BuildReport:
     documents = options.documents or tuple(renderer.catalogue.documents)
     editions = options.editions or tuple(renderer.catalogue.languages)
-    fonts = stamp(theme_families(renderer))
-    # Only English editions and not --strict: a plan whose Chinese is not written yet still builds.
-    drafting = set(editions) == {"en"} and not options.strict
-    plans, problems, summary = load_plans(project, plan_refs, drafting=drafting)
+    fonts = stamp(theme_families(renderer.theme))
     caches = {loaded.plan.id: BuildCache.load(_out_dir(project, options, loaded)) for loaded in plans}
     for cache in caches.values():
         remove_stale_parts(cache.folder)
@@ -154,12 +151,10 @@ def build(
         for loaded in plans:
             problems.extend(_checked_glyphs(loaded, renderer, caches[loaded.plan.id], fonts))
             report.warnings.extend(str(warning) for warning in loaded.warnings)
-            drafted = {warning.location.field for warning in loaded.warnings}
-            findings = [finding for finding in check_quality(loaded) if finding.location.field not in drafted]
-            if options.strict:  # --strict: a finding is an error like any other
-                problems.extend(dataclasses.replace(finding, severity="error") for finding in findings)
-            else:
-                report.warnings.extend(str(finding) for finding in findings)
+            drafted = {warning.location.field for warning in loaded.warnings}  # English standing in, already said
+            errors, warnings = quality_findings(loaded, options.strict)
+            problems.extend(error for error in errors if error.location.field not in drafted)
+            report.warnings.extend(str(finding) for finding in warnings if finding.location.field not in drafted)
         if problems:
             raise ContentError(problems, summary)
         tasks: list[WriteTask] = []
@@ -169,7 +164,7 @@ def build(
                 for edition in editions:
                     rendered = renderer.render(loaded, document, edition, built)
                     stale = _stale_tasks(project, loaded, rendered, options, caches[loaded.plan.id], fonts, report)
-                    missing = _missing_glyphs(rendered, renderer) if stale else None
+                    missing = missing_glyphs(rendered, renderer.theme, renderer.shown) if stale else None
                     if missing is not None:  # labels, template text or the Traditional conversion
                         report.failures.append((f"{loaded.plan.id}/{document}.{edition}", missing))
                         continue
@@ -178,25 +173,6 @@ def build(
     for cache in caches.values():
         cache.save()
     return report
-
-
-def build_packs(
-    project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
-) -> tuple[list[Path], BuildReport]:
-    """Build everything of each plan, then write its press-pack zip (only when nothing failed)."""
-    report = build(project, plan_refs, options, progress)
-    if report.failures:
-        return [], report
-    catalogue = Renderer(project.templates, sandboxed=not project.templates_trusted).catalogue
-    plans, _, _ = load_plans(project, plan_refs)
-    packs = []
-    for loaded in plans:
-        outputs = [output for output in report.outputs if output.plan == loaded.plan.id]
-        target = pack_path(_out_dir(project, options, loaded), loaded.plan.id)
-        built = source_date(loaded.folder, loaded.plan.date)
-        write_pack(loaded, outputs, catalogue, target, built, source_commit(loaded.folder))
-        packs.append(target)
-    return packs, report
 
 
 def load_plans(
@@ -222,7 +198,7 @@ def _checked_glyphs(loaded: LoadedPlan, renderer: Renderer, cache: BuildCache, f
     key = digest(fonts, *(f"{path}={text}" for path, text in iter_texts(loaded.plan)))
     if cache.checks.get("glyphs") == key:
         return []
-    problems = check_glyphs(loaded, renderer)
+    problems = check_glyphs(loaded, renderer.theme)
     if not problems:
         cache.checks["glyphs"] = key
     return problems
@@ -239,41 +215,24 @@ def _stale_tasks(
 ) -> list[WriteTask]:
     out_dir = cache.folder
     stem = f"{rendered.document}.{rendered.edition}"
-    images = _images(rendered.html, loaded.folder)
+    images = images_in(rendered.html, loaded.folder)
     tasks = []
-    for fmt in options.formats:
-        target = out_dir / f"{stem}.{fmt}"
-        settings = f"variant={options.pdf_variant};strict={options.strict}" if fmt == "pdf" else ""
-        reference = project.templates / "reference.docx"
-        if fmt == "docx" and reference.is_file():
-            settings = f"reference={file_digest(reference)}"  # its styles shape every DOCX
-        key = output_key(rendered.html, fmt, settings, images, fonts if fmt != "html" else "")
+    for name in options.formats:
+        spec = FORMATS[name]
+        target = out_dir / f"{stem}.{name}"
+        settings = spec.settings(options.write_options, project.templates)
+        key = output_key(rendered.html, name, settings, images, fonts if spec.uses_fonts else "")
         if not options.force and cache.is_fresh(target, key):
             pages = cache.entries[target.name].get("pages")
             report.outputs.append(
-                Output(target, loaded.plan.id, rendered.document, rendered.edition, fmt,
+                Output(target, loaded.plan.id, rendered.document, rendered.edition, name,
                        int(pages) if pages else None, 0.0, skipped=True)
             )
             continue
-        where = f"templates/{rendered.template} ({loaded.plan.id} {stem})"
-        tasks.append(WriteTask(rendered, loaded.plan.id, fmt, loaded.folder, project.templates, target, where, key,
-                               options.pdf_variant, options.strict))
+        where = f"{project.templates_shown}/{rendered.template} ({loaded.plan.id} {stem})"
+        job = WriteJob(target, loaded.folder, project.templates, where, options.write_options)
+        tasks.append(WriteTask(rendered, loaded.plan.id, name, job, key))
     return tasks
-
-
-def _images(html: str, plan_folder: Path) -> list[Path]:
-    """The plan's image files a document names (their bytes are part of its key)."""
-    found = []
-    sources = lxml.html.document_fromstring(html).xpath("//img/@src")
-    for source in sources if isinstance(sources, list) else []:
-        try:
-            path = media.resolve_inside(plan_folder, str(source))
-        except ValueError:
-            continue  # the writer reports it, located
-        found.append(path)
-        if path.suffix.lower() == ".svg" and media.svg_twin(path).is_file():
-            found.append(media.svg_twin(path))
-    return found
 
 
 class _Workers:
@@ -281,9 +240,9 @@ class _Workers:
 
     def __init__(self, options: BuildOptions, renderer: Renderer, start_now: bool) -> None:
         self.count = options.jobs or os.cpu_count() or 1
-        self.families = theme_families(renderer)
+        self.families = theme_families(renderer.theme)
         self.pool: concurrent.futures.ProcessPoolExecutor | None = None
-        if start_now and self.count > 1 and set(options.formats) & {"pdf", "docx"}:
+        if start_now and self.count > 1 and any(FORMATS[name].heavy for name in options.formats):
             self.start()
 
     def start(self) -> concurrent.futures.ProcessPoolExecutor:
@@ -310,8 +269,10 @@ def _run(
     caches: dict[str, BuildCache],
     progress: Progress | None,
 ) -> None:
-    # Longest first, so that two workers finish together rather than one waiting on the report.
-    tasks = sorted(tasks, key=lambda task: (task.format != "pdf", -len(task.rendered.html)))
+    # Slow formats and long documents first, so that two workers finish together rather than one waiting on the
+    # report; the registry lists the slowest format first.
+    order = list(FORMATS)
+    tasks = sorted(tasks, key=lambda task: (order.index(task.format), -len(task.rendered.html)))
     done = 0
 
     def finish(task: WriteTask, result: Output | BriefkitError) -> None:
@@ -330,7 +291,7 @@ def _run(
         if progress:
             progress(done, len(tasks), f"{task.plan}/{task.target.name}")
 
-    if workers.pool is None and (workers.count <= 1 or sum(task.format != "html" for task in tasks) <= 1):
+    if workers.pool is None and (workers.count <= 1 or sum(FORMATS[task.format].heavy for task in tasks) <= 1):
         for task in tasks:
             finish(task, write_output(task))
         return
@@ -364,36 +325,12 @@ def write_output(task: WriteTask) -> Output | BriefkitError:
     begun = time.perf_counter()
     rendered = task.rendered
     try:
-        if task.format == "html":
-            _write_html(rendered.html, task.plan_folder, task.target)
-            return Output(task.target, task.plan, rendered.document, rendered.edition, "html", None,
-                          time.perf_counter() - begun)
-        if task.format == "pdf":
-            from .writers.pdf import write_pdf
-
-            result = write_pdf(rendered.html, roots={"plan": task.plan_folder, "templates": task.templates},
-                               target=task.target, where=task.where, variant=task.pdf_variant, strict=task.strict)
-            return Output(task.target, task.plan, rendered.document, rendered.edition, "pdf", result.pages,
-                          time.perf_counter() - begun, result.layout_seconds, result.write_seconds,
-                          warnings=tuple(f"{task.where}: {warning}" for warning in result.warnings))
-        from .writers.docx import write_docx
-
-        pages = write_docx(rendered, base=task.plan_folder, templates=task.templates, target=task.target,
-                           where=task.where)
-        return Output(task.target, task.plan, rendered.document, rendered.edition, "docx", pages,
-                      time.perf_counter() - begun)
+        result = FORMATS[task.format].writer()(rendered, task.job)
     except BriefkitError as error:
         return error
     except Exception as error:  # noqa: BLE001  a writer bug must not take the other outputs down
         return BriefkitError(f"{task.where}: internal error in the {task.format} writer: "
                              f"{type(error).__name__}: {error}")
-
-
-def _write_html(html: str, plan_folder: Path, target: Path) -> None:
-    """The HTML beside a copy of the images it names, so it opens in a browser as is."""
-    write_atomic(target, html.encode("utf-8"))
-    for path in _images(html, plan_folder):
-        destination = target.parent / path.relative_to(plan_folder.resolve())
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, destination)
-
+    return Output(task.target, task.plan, rendered.document, rendered.edition, task.format, result.pages,
+                  time.perf_counter() - begun, result.layout_seconds, result.write_seconds,
+                  warnings=tuple(f"{task.where}: {warning}" for warning in result.warnings))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
+from .files import display_path
 from .validate import PLAN_FILE
 
 
@@ -21,6 +22,13 @@ class Project:
     @property
     def templates(self) -> Path:
         return self.templates_override or self.root / "templates"
+
+    @property
+    def templates_shown(self) -> str:
+        """The templates folder as messages name it: `templates` for the project's own, else where it is."""
+        if self.templates_override is None:
+            return "templates"
+        return display_path(self.templates_override)
 
     @property
     def cache(self) -> Path:

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+from .editions import HAN_RANGES
 from .errors import Problem
 from .files import write_atomic
 from .model import Bilingual, GlossaryTerm, iter_texts
@@ -21,16 +24,18 @@ from .source import PathKey, SourceMap
 from .text import plain_text
 from .validate import GLOSSARY_FILE, LoadedPlan
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
-_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
+_HAN = HAN_RANGES
+# A run of Chinese numerals, with an optional decimal part (五点五); cn2an reads its value.
+_NUMERAL = "〇零一二两三四五六七八九十百千万亿"
+_CHINESE_NUMBER = re.compile(f"[{_NUMERAL}]+(?:点[〇零一二三四五六七八九]+)?")
 _BIG = {"万": 10_000, "亿": 100_000_000}
-_CHINESE_NUMBER = re.compile("[〇零一二两三四五六七八九十百千万亿]+")
-# Words whose numeral characters are not numbers ("a group", "further", "one of"...).
+# Words whose numeral characters are not numbers ("a group", "further", "one of", "unified"...).
 _ZH_IDIOMS = re.compile(
-    "一批|一系列|一流|一体|统一|唯一|同一|进一步|一方面|万一|之一|一些|一样|一起|一定|一直|一般|一带一路|"
-    "十分|千方百计|百姓|万物|一是|二是|三是|四是|五是|六是|专一|第一时间"
+    "一批|一系列|一流|一体|统一|唯一|同一|单一|进一步|一方面|万一|之一|一些|一样|一起|一定|一直|一般|一带一路|"
+    "一致|一切|一旦|十分|千方百计|百姓|万物|一是|二是|三是|四是|五是|六是|专一|第一时间"
 )
+# Chemical names count atoms with numerals: 二氧化碳, 一氧化碳, 五氧化二磷, 六氟化硫.
+_ZH_CHEMICAL = re.compile("[一二三四五六七八九十]+[氢氧硫氯氟溴碘氮碳磷]化[一二三四五六七八九十]*")
 _ARABIC = re.compile(r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*[万亿]|\s*(?:million|billion)\b)?", re.I)
 _EN_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -49,9 +54,9 @@ _EN_WORD = re.compile(r"\b(" + "|".join(_EN_WORDS) + r")\b", re.I)
 _EN_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b(?=\s+\d)|(?<=\d\s)(" + "|".join(_MONTHS) + r")\b", re.I)
 _EN_TENS_UNITS = re.compile(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(one|two|three|four|five|six|"
                             r"seven|eight|nine)\b", re.I)
-_ZH_ORDINAL = re.compile("第([〇零一二两三四五六七八九十百千]+)")
+_ZH_ORDINAL = re.compile(f"第({_CHINESE_NUMBER.pattern})")
 _ZH_MONTH = re.compile("([一二三四五六七八九十]+)月")
-_PERCENT_ZH = re.compile("百分之([〇零一二两三四五六七八九十百千点]+)")
+_PERCENT_ZH = re.compile(f"百分之({_CHINESE_NUMBER.pattern})")
 
 # ASCII punctuation touching a Han character, and its full-width form.
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
@@ -136,18 +141,15 @@ def english_numbers(text: str) -> Counter[float]:
 
 
 def chinese_numbers(text: str) -> Counter[float]:
-    """Numbers a Chinese text states: digits, Chinese numerals (三, 十, 二〇二〇, 百分之五), 3万."""
-    text = _ZH_IDIOMS.sub(" ", plain_text(text))
+    """Numbers a Chinese text states: digits, Chinese numerals (三, 两千五, 二〇二〇, 百分之五), 3万."""
+    text = _ZH_CHEMICAL.sub(" ", _ZH_IDIOMS.sub(" ", plain_text(text)))
     found: Counter[float] = Counter()
-    for match in _PERCENT_ZH.finditer(text):
-        found[_chinese_value(match.group(1))] += 1
-    text = _PERCENT_ZH.sub(" ", text)
-    for match in _ZH_ORDINAL.finditer(text):
-        found[_chinese_value(match.group(1))] += 1
-    text = _ZH_ORDINAL.sub(" ", text)
-    for match in _ZH_MONTH.finditer(text):
-        found[_chinese_value(match.group(1))] += 1
-    text = _ZH_MONTH.sub(" ", text)
+    for pattern in (_PERCENT_ZH, _ZH_ORDINAL, _ZH_MONTH):
+        for match in pattern.finditer(text):
+            value = _chinese_value(match.group(1))
+            if value is not None:
+                found[value] += 1
+        text = pattern.sub(" ", text)
     for match in _ARABIC.finditer(text):
         value = float(match.group(1).replace(",", ""))
         scale = (match.group(2) or "").strip()
@@ -157,29 +159,27 @@ def chinese_numbers(text: str) -> Counter[float]:
         numeral = match.group()
         if numeral == "一":
             continue  # "a" or "one" in running text; English "a"/"one" are not counted either
-        found[_chinese_value(numeral)] += 1
+        value = _chinese_value(numeral)
+        if value is not None:
+            found[value] += 1
     return found
 
 
-def _chinese_value(numeral: str) -> float:
-    """三 = 3, 十 = 10, 二十五 = 25, 二〇二〇 = 2020, 三万 = 30000, 五点五 = 5.5."""
-    if "点" in numeral:
-        whole, _, fraction = numeral.partition("点")
-        digits = "".join(str(_DIGITS.get(char, 0)) for char in fraction)
-        return _chinese_value(whole) + float(f"0.{digits or 0}")
-    if numeral and all(char in _DIGITS for char in numeral):
-        return float("".join(str(_DIGITS[char]) for char in numeral))  # read digit by digit, as years are
-    total, section, digit = 0.0, 0.0, 0.0
-    for char in numeral:
-        if char in _DIGITS:
-            digit = _DIGITS[char]
-        elif char in _UNITS:
-            section += (digit or 1) * _UNITS[char]
-            digit = 0
-        elif char in _BIG:
-            total += (section + digit) * _BIG[char]
-            section, digit = 0, 0
-    return total + section + digit
+def _chinese_value(numeral: str) -> float | None:
+    """三 = 3, 两千五 = 2500, 一万五 = 15000, 二〇二〇 = 2020, 五点五 = 5.5; None for no number (万, 千千万万)."""
+    try:
+        return float(_cn2an()(numeral, "normal"))
+    except ValueError:
+        return None
+
+
+@cache
+def _cn2an() -> Callable[[str, str], float]:
+    # Imported on first use: cn2an compiles its patterns on import (about 0.2 s), which commands
+    # that never read Chinese numbers should not pay.
+    import cn2an
+
+    return cn2an.cn2an
 
 
 def _number_parity(loaded: LoadedPlan, path: PathKey, pair: Bilingual | GlossaryTerm) -> list[Problem]:

@@ -1,8 +1,8 @@
 """Plan + document + edition -> semantic HTML, through the Jinja templates.
 
-The HTML is the one intermediate both writers read, so it keeps to the small
-vocabulary in docs/html-vocabulary.md. Editions are "en", "zh" and
-"bilingual"; the templates are written once and the macros in
+The HTML is the one intermediate every writer reads, so it keeps to the
+vocabulary in vocabulary.py, checked here after each render. Editions come
+from editions.py; the templates are written once and the macros in
 templates/_macros.html.j2 turn each text into the right shape per edition.
 """
 
@@ -18,18 +18,15 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup, escape
 
-from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_theme
+from . import vocabulary
+from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_labels, load_theme
+from .editions import EDITIONS
 from .errors import TemplateError, UsageError
-from .labels import Labeller, check_overrides, load_labels
+from .labels import Labeller, check_overrides
+from .model import LANGUAGES
 from .text import format_date, format_datetime, format_month, format_number, inline_markdown, space_chinese
 from .traditional import convert_text, to_traditional
 from .validate import LoadedPlan
-
-# HTML language tags per edition language; Pango picks the Simplified Chinese
-# shapes of the CJK faces from "zh-CN".
-LANGUAGE_TAGS = {"en": "en", "zh": "zh-CN"}
-# zh-Hant is rendered as zh and then converted (traditional.py): a machine conversion, and marked so.
-EDITION_LANGUAGES = {"en": ("en",), "zh": ("zh",), "bilingual": ("en", "zh"), "zh-Hant": ("zh",)}
 
 
 @dataclass(frozen=True)
@@ -46,15 +43,19 @@ class RenderedDocument:
 class Renderer:
     """One Jinja environment for every document, edition and plan."""
 
-    def __init__(self, templates: Path, *, sandboxed: bool = False, cache: Path | None = None) -> None:
+    def __init__(self, templates: Path, *, sandboxed: bool = False, cache: Path | None = None,
+                 shown: str = "templates") -> None:
         """`sandboxed`: templates from outside the project run in Jinja's sandbox (no unsafe attributes).
 
         `cache`: a folder for compiled templates; compiling them is most of a no-op rebuild's time.
+        `shown`: the templates folder as messages name it (the real folder when --templates points elsewhere).
         """
         self.templates = templates
+        self.shown = shown
         self.catalogue: Catalogue = load_catalogue(templates)
         self.theme: Theme = load_theme(templates)
-        self.labels = load_labels(templates / "labels.yaml")
+        # Plural forms are keys of their own (key.one); the Labeller picks them by count.
+        self.labels = {key: value.model_dump() for key, value in load_labels(templates).labels.items()}
         environment_class = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
         self.environment = environment_class(
             loader=_ConfinedLoader(templates),
@@ -73,6 +74,8 @@ class Renderer:
             number=format_number,
             month_year=format_month,
             fit=fit,
+            parens=lambda text, language: self._parens(text, language),
+            enumerate=lambda items, language: Markup(EDITIONS["zh"].punctuation(language).enumeration).join(items),
         )
 
     def render(
@@ -82,9 +85,9 @@ class Renderer:
         spec = self.catalogue.documents.get(document)
         if spec is None:
             raise UsageError(f"unknown document '{document}'; known: {', '.join(self.catalogue.documents)}")
-        if edition not in EDITION_LANGUAGES:
-            raise UsageError(f"unknown language '{edition}'; known: {', '.join(EDITION_LANGUAGES)}")
-        if edition == "zh-Hant":
+        if edition not in EDITIONS:
+            raise UsageError(f"unknown language '{edition}'; known: {', '.join(EDITIONS)}")
+        if EDITIONS[edition].converted:  # rendered as zh, then machine-converted (traditional.py), and marked so
             simplified = self._render(loaded, document, spec, "zh", built, traditional=True)
             glossary = loaded.plan.glossary
             return RenderedDocument(document, edition, spec.template, to_traditional(simplified.html, glossary),
@@ -95,7 +98,7 @@ class Renderer:
         self, loaded: LoadedPlan, document: str, spec: DocumentSpec, edition: str, built: dt.datetime | None,
         traditional: bool = False,
     ) -> RenderedDocument:
-        languages = EDITION_LANGUAGES[edition]
+        languages = EDITIONS[edition].languages
         plan = loaded.plan
         check_overrides(plan, self.labels, lambda path: loaded.source_map.locate(path, at_key=True))
         labeller = Labeller(self.labels, plan)
@@ -109,7 +112,10 @@ class Renderer:
             "edition": edition,
             "languages": languages,
             "lang": languages[0],
-            "lang_tag": LANGUAGE_TAGS,
+            # Pango picks the Simplified Chinese shapes of the CJK faces from "zh-CN"; the
+            # converted edition retags them after conversion (traditional.py).
+            "lang_tag": {language: EDITIONS["zh"].tag(language) for language in LANGUAGES},
+            "punct": {language: EDITIONS[edition].punctuation(language) for language in LANGUAGES},
             "theme": self.theme,
             "title": title,
             "label": labeller,
@@ -120,18 +126,56 @@ class Renderer:
         try:
             html = self.environment.get_template(spec.template).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"templates/{exc.name or spec.template}:{exc.lineno}: {exc.message}") from None
+            raise TemplateError(f"{self.shown}/{exc.name or spec.template}:{exc.lineno}: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
-            position = _template_position(exc, spec.template)
+            position = self._position(exc, spec.template)
             raise TemplateError(f"{position}: template not found: {exc.message}") from None
         except jinja2.sandbox.SecurityError as exc:
-            raise TemplateError(f"{_template_position(exc, spec.template)}: not allowed in a sandboxed template: "
+            raise TemplateError(f"{self._position(exc, spec.template)}: not allowed in a sandboxed template: "
                                 f"{exc}") from None
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"{_template_position(exc, spec.template)}: {exc.message}") from None
+            raise TemplateError(f"{self._position(exc, spec.template)}: {exc.message}") from None
         except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
-            raise TemplateError(f"{_template_position(exc, spec.template)}: {type(exc).__name__}: {exc}") from None
-        return RenderedDocument(document, edition, spec.template, _tidy(html), title)
+            raise TemplateError(f"{self._position(exc, spec.template)}: {type(exc).__name__}: {exc}") from None
+        html = _tidy(html)
+        self._check_vocabulary(html, spec.template)
+        return RenderedDocument(document, edition, spec.template, html, title)
+
+    def _position(self, exc: Exception, template: str) -> str:
+        return _template_position(exc, template, self.shown)
+
+    def _check_vocabulary(self, html: str, template: str) -> None:
+        """Every format reads the same HTML, so an element outside the vocabulary fails here, for all of them."""
+        violations = vocabulary.check(html)
+        if not violations:
+            return
+        found = dict.fromkeys(f"{self._locate(v.tag, v.classes, template)}: {v.message}" for v in violations)
+        raise TemplateError("\n".join([*found, "(the vocabulary: docs/html-vocabulary.md)"]))
+
+    def _locate(self, tag: str, classes: str, template: str) -> str:
+        """The template line that writes `<tag class=...>`: the first of the folder's templates to spell it out.
+
+        Rendered HTML keeps no trace of the template that wrote each element, but every element a template
+        renders is spelled out in one of them; one written from data (e.g. by a filter) falls back to the
+        document's template.
+        """
+        wanted = re.compile(rf"<{re.escape(tag)}\b" + (rf"[^>]*class=\"[^\"]*\b{re.escape(classes.split()[0])}\b"
+                                                       if classes else r"(?![^>]*class=)"))
+        for name in [template, *sorted(self.environment.list_templates(extensions=["j2"]))]:
+            try:
+                source = (self.templates / name).read_text(encoding="utf-8")
+            except OSError:
+                continue
+            match = wanted.search(source)
+            if match:
+                return f"{self.shown}/{name}:{source.count(chr(10), 0, match.start()) + 1}"
+        return f"{self.shown}/{template}"
+
+    @staticmethod
+    def _parens(text: str, language: str) -> Markup:
+        """An aside in the language's parentheses: ' (text)' in English, '（text）' in Chinese."""
+        marks = EDITIONS["zh"].punctuation(language)
+        return Markup(marks.open_paren) + escape(text) + Markup(marks.close_paren)
 
     def _css(self, languages: tuple[str, ...], traditional: bool = False, accent: str | None = None) -> str:
         page_label = " · ".join(str(self.labels["page_of"][lang]) for lang in languages)
@@ -188,18 +232,18 @@ def _css_counter_content(label: str) -> Markup:
     return Markup(" ".join(tokens))
 
 
-def _template_position(exc: Exception, default: str) -> str:
+def _template_position(exc: Exception, default: str, shown: str) -> str:
     """templates/x.html.j2:LINE of the innermost template frame of a Jinja error.
 
     Jinja rewrites tracebacks so that template frames carry the template's file
     name and line; the last such frame is where the error happened.
     """
-    position = f"templates/{default}"
+    position = f"{shown}/{default}"
     traceback = exc.__traceback__
     while traceback is not None:
         filename = traceback.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            position = f"templates/{Path(filename).name}:{traceback.tb_lineno}"
+            position = f"{shown}/{Path(filename).name}:{traceback.tb_lineno}"
         traceback = traceback.tb_next
     return position
 

@@ -17,6 +17,8 @@ import babel.numbers
 import babel.units
 from markupsafe import Markup, escape
 
+from .editions import HAN_RANGES
+
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"(?<!\*)\*(?=\S)([^*]+?)(?<=\S)\*(?!\*)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\(((?:https?://|mailto:)[^\s()<>\"']+)\)")
@@ -31,8 +33,7 @@ def inline_markdown(text: str) -> Markup:
     return Markup(space_chinese(html) if _HAN_CHAR.search(html) else html)
 
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
-_HAN_CHAR = re.compile(f"[{_HAN}]")
+_HAN_CHAR = re.compile(f"[{HAN_RANGES}]")
 _TAG = re.compile(r"(<[^>]*>)")
 # A run of Latin letters or digits (with the marks that join them: 2,000  3.5%  IC-Park).
 # Escaped entities (&amp; &#39;) are not part of a run: a span must never cut one in half.

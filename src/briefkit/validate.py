@@ -17,13 +17,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import media, tables
+from .editions import LANGUAGE_NAMES
 from .errors import ContentError, Location, Problem
+from .files import display_path
 from .model import Glossary, GlossaryTerm, Plan
 from .source import PathKey, SourceMap, load_yaml
 
 PLAN_FILE = "plan.yaml"
 GLOSSARY_FILE = "glossary.yaml"
-_LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese", "zh-Hant": "Traditional Chinese"}
 # Language tags people type as keys, and the key they meant.
 _LANGUAGE_KEYS = {"zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "zh_hans": "zh", "cn": "zh", "chinese": "zh",
                   "en-gb": "en", "en_gb": "en", "en-us": "en", "en_us": "en", "english": "en"}
@@ -48,14 +49,6 @@ class LoadedPlan:
         if path[:1] == ("glossary",) and self.glossary_map is not None:
             return self.glossary_map.locate(("terms", *path[1:]))
         return self.source_map.locate(path)
-
-
-def display_path(path: Path) -> str:
-    """Paths in messages are relative to the working directory when they can be."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def load_plan(plan_file: Path, *, drafting: bool = False) -> LoadedPlan:
@@ -94,7 +87,7 @@ def load_plan(plan_file: Path, *, drafting: bool = False) -> LoadedPlan:
             # Nor need the mapping that holds it be reported as incomplete (a contact without its e-mail).
             problems.extend(
                 problem
-                for problem in _problems_from(exc, loaded.data, loaded.source_map)
+                for problem in schema_problems(exc, loaded.data, loaded.source_map)
                 if problem.location.field not in reported
                 and not any(field.startswith(f"{problem.location.field}.") for field in refused)
             )
@@ -208,16 +201,17 @@ def _load_glossary(path: Path) -> tuple[list[GlossaryTerm], SourceMap]:
     try:
         glossary = Glossary.model_validate(loaded.data)
     except ValidationError as exc:
-        problems.extend(_problems_from(exc, loaded.data, loaded.source_map, Glossary))
+        problems.extend(schema_problems(exc, loaded.data, loaded.source_map, Glossary))
         raise ContentError(problems) from None
     if problems:
         raise ContentError(problems)
     return list(glossary.terms), loaded.source_map
 
 
-def _problems_from(
+def schema_problems(
     exc: ValidationError, data: Any, source_map: SourceMap, root: type[BaseModel] = Plan
 ) -> list[Problem]:
+    """Pydantic's errors for a file of `root` -> located, human messages with did-you-mean for unknown keys."""
     problems: list[Problem] = []
     errors = exc.errors(include_url=False)
     seen: set[PathKey] = set(_misspelt_fields(errors, data, root))
@@ -233,7 +227,7 @@ def _problems_from(
     return problems
 
 
-def _close_field(name: str, known: list[str]) -> str | None:
+def closest_name(name: str, known: list[str] | tuple[str, ...]) -> str | None:
     """The key `name` was probably meant to be: a language tag's plain form, or a near spelling."""
     meant = _LANGUAGE_KEYS.get(name.lower())
     if meant in known:
@@ -251,7 +245,7 @@ def _misspelt_fields(errors: list[Any], data: Any, root: type[BaseModel]) -> lis
         path = _data_path(error["loc"], data, root)
         model = _model_at(path[:-1], root)
         if model is not None:
-            close = _close_field(str(path[-1]), _keys(model))
+            close = closest_name(str(path[-1]), _keys(model))
             if close:
                 misspelt.append((*path[:-1], close))
     return misspelt
@@ -292,6 +286,9 @@ def _model_at(path: PathKey, root: type[BaseModel] = Plan) -> type[BaseModel] | 
     for part in path:
         if isinstance(part, int):
             continue
+        if typing.get_origin(model) is dict:  # a name of a dict[str, Model] (documents, labels)
+            model = _unwrap(typing.get_args(model)[1])
+            continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
         fields = {field.alias or name: field for name, field in model.model_fields.items()}
@@ -315,7 +312,7 @@ def _unwrap(annotation: Any) -> Any:
 
 def _message(kind: str, error: Any, path: PathKey, root: type[BaseModel] = Plan) -> str:
     last = path[-1] if path else ""
-    text_name = _LANGUAGE_NAMES.get(str(last))
+    text_name = LANGUAGE_NAMES.get(str(last))
     given = error.get("input")
     if text_name and kind in ("missing", "string_too_short"):
         return f"missing {text_name} text"
@@ -324,7 +321,7 @@ def _message(kind: str, error: Any, path: PathKey, root: type[BaseModel] = Plan)
     if kind == "extra_forbidden":
         model = _model_at(path[:-1], root)
         known = sorted(_keys(model)) if model else []
-        close = _close_field(str(last), known)
+        close = closest_name(str(last), known)
         if close:
             hint = f"; did you mean '{close}'?"
         elif 0 < len(known) <= 8:
@@ -341,6 +338,10 @@ def _message(kind: str, error: Any, path: PathKey, root: type[BaseModel] = Plan)
         return f"expected text, got {_describe(given)}"
     if kind == "list_type":
         return f"expected a list, got {_describe(given)}"
+    if kind == "dict_type":
+        return f"expected a mapping, got {_describe(given)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, got {_describe(given)}"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type", "date_from_datetime_inexact"):
         return f"not a valid date: {given!r}; write it as YYYY-MM-DD"
     if kind in ("datetime_from_date_parsing", "datetime_parsing", "datetime_type"):

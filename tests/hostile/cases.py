@@ -278,7 +278,7 @@ CASES: list[Case] = [
     Case(
         "yes-no-field-given-a-word",
         edit("date: 2020-01-15\nissuer", "date: 2020-01-15\ndate_illustrative: maybe\nissuer"),
-        ("plan/plan.yaml:6:20: date_illustrative: input should be a valid boolean, unable to interpret input",),
+        ("plan/plan.yaml:6:20: date_illustrative: expected true or false, got text 'maybe'",),
     ),
     Case(
         "year-in-words",

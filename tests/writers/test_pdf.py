@@ -177,7 +177,7 @@ def test_missing_glyph_is_a_located_content_error(project_copy):
     ["file:///etc/passwd", "http://example.org/logo.png", "https://example.org/x.css", "../../../../etc/hostname"],
 )
 def test_templates_cannot_fetch_outside_files(project_copy, source):
-    _edit(project_copy.templates / "handout.html.j2", "{% block body %}", f'{{% block body %}}<img src="{source}">')
+    _edit(project_copy.templates / "handout.html.j2", "{% block body %}", f'{{% block body %}}<figure><img src="{source}"></figure>')
     report = build(project_copy, ("shanghai-manufacturing",), BuildOptions(("handout",), ("en",), ("pdf",)))
     [(name, error)] = report.failures
     assert isinstance(error, BuildError)
@@ -260,3 +260,30 @@ def test_template_text_without_a_glyph_fails_that_document_only(project_copy):
     assert [name for name, _ in report.failures] == ["shanghai-manufacturing/handout.en"]
     assert "U+1F600 '😀' has no glyph in the theme's fonts" in str(report.failures[0][1])
     assert [output.path.name for output in report.built] == ["handout.zh.pdf"]
+
+
+def test_the_private_layout_tree_we_read_is_still_there():
+    """writers/pdf.py reads laid-out lines from Page._page_box, which WeasyPrint does not promise to keep.
+
+    When a WeasyPrint release moves it, this fails with the version, rather than the checks quietly finding nothing.
+    """
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    from briefkit.writers.pdf import layout_tree
+
+    page = weasyprint.HTML(string="<p>一行 text</p>").render().pages[0]
+    assert isinstance(getattr(page, "_page_box", None), boxes.PageBox), (
+        f"WeasyPrint {weasyprint.__version__} no longer has Page._page_box: update writers/pdf.py layout_tree")
+    lines = [box for box in layout_tree(page).descendants() if isinstance(box, boxes.LineBox)]
+    assert lines, "the layout tree holds the laid-out lines"
+
+
+def test_a_missing_layout_tree_is_a_loud_error():
+    from briefkit.writers.pdf import layout_tree
+
+    class Page:  # what a WeasyPrint that renamed the attribute would hand us
+        pass
+
+    with pytest.raises(BuildError, match="no longer keeps a page's layout in Page._page_box"):
+        layout_tree(Page())

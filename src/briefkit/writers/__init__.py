@@ -1,1 +1,94 @@
-"""Writers: semantic HTML -> PDF (WeasyPrint) and DOCX (python-docx)."""
+"""Output formats -> their writers: one registry, one signature (rendered document + job -> result).
+
+Every format is one module with a `write(rendered, job) -> WriteResult`
+function, registered here with what the build graph must know of it. The
+pipeline and the command line read this table and never branch on a format's
+name; a writer module is imported only when an output of its format is written,
+so a process that writes no PDF never loads WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..cache import file_digest
+
+if TYPE_CHECKING:
+    from ..render import RenderedDocument
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """Settings from the command line that some writers honour."""
+
+    pdf_variant: str | None = None  # pdf/a-3b or pdf/ua-1, passed to WeasyPrint
+    strict: bool = False  # writer warnings (WeasyPrint's) fail the output
+
+
+@dataclass(frozen=True)
+class WriteJob:
+    """Where one rendered document goes and what its writer may read."""
+
+    target: Path
+    plan_folder: Path  # relative image paths resolve here
+    templates: Path  # the templates folder (style sheets, reference.docx)
+    where: str  # how messages name the output: template and document
+    options: WriteOptions = field(default_factory=WriteOptions)
+
+
+@dataclass
+class WriteResult:
+    path: Path
+    pages: int | None = None  # None where the format has no fixed pages or the writer cannot know them
+    warnings: list[str] = field(default_factory=list)
+    layout_seconds: float = 0.0
+    write_seconds: float = 0.0
+
+
+Write = Callable[["RenderedDocument", WriteJob], WriteResult]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format, as the build graph sees it."""
+
+    name: str  # also the file extension
+    module: str  # the writer module, imported on first use
+    description: str
+    default: bool  # built by `build` when no --format is given
+    heavy: bool  # slow to load and run: worth warm worker processes
+    uses_fonts: bool  # its bytes depend on the installed font files
+    settings: Callable[[WriteOptions, Path], str] = lambda options, templates: ""  # what else its bytes depend on
+
+    def writer(self) -> Write:
+        write: Write = importlib.import_module(self.module).write
+        return write
+
+
+def _pdf_settings(options: WriteOptions, templates: Path) -> str:
+    return f"variant={options.pdf_variant};strict={options.strict}"
+
+
+def _docx_settings(options: WriteOptions, templates: Path) -> str:
+    reference = templates / "reference.docx"
+    return f"reference={file_digest(reference)}" if reference.is_file() else ""  # its styles shape every DOCX
+
+
+FORMATS: dict[str, Format] = {
+    spec.name: spec
+    for spec in (
+        Format("pdf", "briefkit.writers.pdf", "print-ready PDF (WeasyPrint)", default=True, heavy=True,
+               uses_fonts=True, settings=_pdf_settings),
+        Format("docx", "briefkit.writers.docx", "Word document (python-docx)", default=True, heavy=True,
+               uses_fonts=True, settings=_docx_settings),
+        Format("html", "briefkit.writers.html", "the semantic HTML beside its images, for a browser",
+               default=False, heavy=False, uses_fonts=False),
+        Format("md", "briefkit.writers.markdown", "CommonMark, for a newsroom CMS or an e-mail",
+               default=False, heavy=False, uses_fonts=False),
+    )
+}
+DEFAULT_FORMATS: tuple[str, ...] = tuple(name for name, spec in FORMATS.items() if spec.default)

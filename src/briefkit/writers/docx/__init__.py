@@ -21,19 +21,24 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from ...catalogue import load_theme
+from ...editions import EDITIONS
 from ...errors import BuildError
-from ...files import atomic_output
+from ...files import ZIP_EPOCH, atomic_output, deterministic_zip
 from ...render import RenderedDocument
+from .. import WriteJob, WriteResult
 from . import oxml
 from .build import BodyWriter
 from .styles import apply_page, apply_styles
 
-__all__ = ["write_docx"]
+__all__ = ["write", "write_docx"]
 
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: no clock in the output
 LATIN_LANGUAGE = "en-GB"  # the plans write British English; Chinese text is tagged zh-CN on its own
-# Word's language ids for the East Asian text of each edition language.
-EAST_ASIAN_LANGUAGES = {"zh-CN": "zh-CN", "zh-Hant": "zh-TW"}
+
+
+def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
+    """The writer interface (writers/__init__.py)."""
+    pages = write_docx(rendered, base=job.plan_folder, templates=job.templates, target=job.target, where=job.where)
+    return WriteResult(job.target, pages)
 
 
 def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path, target: Path, where: str) -> int | None:
@@ -45,8 +50,9 @@ def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path, targe
         raise BuildError(f"{where}: the HTML has no <body>")
     meta = {m.get("name"): m.get("content", "") for m in root.iter("meta") if m.get("name")}
     language = root.get("lang", "en")
-    east_asian = EAST_ASIAN_LANGUAGES.get(language, "zh-CN")
-    if language == "zh-Hant":  # the Traditional edition is set in the TC faces
+    edition = EDITIONS[rendered.edition]
+    east_asian = edition.word_east_asian
+    if edition.fonts == "traditional":  # the Traditional edition is set in the TC faces
         fonts = theme.fonts.model_copy(update={"serif": theme.fonts.serif_hant, "sans": theme.fonts.sans_hant})
         theme = theme.model_copy(update={"fonts": fonts})
 
@@ -86,7 +92,7 @@ def parse_html(html: str, where: str) -> Any:
 def parse_date(value: str | None, where: str) -> dt.datetime:
     """An ISO date or date-time as a UTC time; a bare date means midnight UTC."""
     if not value:
-        return dt.datetime(*ZIP_TIME, tzinfo=dt.UTC)
+        return dt.datetime(*ZIP_EPOCH, tzinfo=dt.UTC)
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -120,13 +126,6 @@ def package(document: Document) -> bytes:
         package_rels.pop(key)  # the default template's thumbnail shows an empty page
     saved = io.BytesIO()
     document.save(saved)
-    output = io.BytesIO()
-    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(saved) as source:
         names = sorted(source.namelist(), key=lambda name: (name != "[Content_Types].xml", name))
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
-    return output.getvalue()
+        return deterministic_zip((name, source.read(name)) for name in names)

@@ -21,6 +21,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from PIL import Image
 
+from ... import vocabulary
 from ...catalogue import Theme
 from ...errors import BuildError
 from ...media import resolve_inside, svg_twin
@@ -35,14 +36,8 @@ PARAGRAPH_STYLES = {
     "dateline": "Dateline", "embargo": "Embargo", "kicker": "Kicker", "contact": "Contact", "action": "Action",
     "end-mark": "Meta", "callout": "Standfirst",  # schema 2's ENDS line and call-out blocks reuse existing styles
 }
-# The block part of the vocabulary: tag -> the class attributes it may carry ("" for none); inline is in runs.py.
-BLOCKS = {
-    "p": set(PARAGRAPH_STYLES), "h1": {"", "toc-title"}, "h2": {"", "toc-title"}, "h3": {"", "toc-title"},
-    "ul": {""}, "ol": {""}, "figure": {""}, "blockquote": {"quote"}, "img": {"logo"}, "section": {""},
-    "header": {"masthead"}, "nav": {"toc"}, "table": {"data", "data targets", "data timeline", "data glossary",
-                                                      "parallel"},
-    "div": {"running-header", "watermark", "cover", "key-figures", "page-break"},
-}
+# The block part of the vocabulary (vocabulary.py): tag -> the class attributes it may carry ("" for none).
+BLOCKS = vocabulary.members(vocabulary.BLOCK)
 HANDLERS = {"h1": "heading", "h2": "heading", "h3": "heading", "ul": "list", "ol": "list"}
 TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
 
@@ -134,7 +129,7 @@ class BodyWriter(RunWriter):
         except ValueError:
             raise BuildError(f"{self.where}: <ol start={element.get('start')!r}> is not a number") from None
         number = oxml.add_list_instance(self.numbering, self.lists[element.tag == "ol"], level, start)
-        for item in self.children(element, {"li": {""}}):
+        for item in self.children(element, self.allowed("ol")):
             paragraph = self.paragraph(container, "List Paragraph")
             oxml.set_numbering(paragraph._p, number, level)
             sink, state = Sink(paragraph, "serif"), Inline(item.get("lang", lang))
@@ -151,12 +146,11 @@ class BodyWriter(RunWriter):
     def on_nav(self, container: Container, element: Element, lang: str) -> None:
         """A TOC field Word fills in on opening; until then its result lists the nav's entries."""
         self.has_toc = True
-        for child in self.children(element, {"h1": {"toc-title"}, "h2": {"toc-title"}, "h3": {"toc-title"},
-                                             "ol": {""}}):
+        for child in self.children(element, self.allowed("nav.toc")):
             if child.tag != "ol":
                 self.on_heading(container, child, child.get("lang", lang))
                 continue
-            items = list(self.children(child, {"li": {""}}))
+            items = list(self.children(child, self.allowed("ol")))
             entries = [self.paragraph(container, "toc 1") for _ in items or [None]]
             oxml.begin_field(entries[0]._p, TOC_INSTRUCTION)
             for paragraph, item in zip(entries, items, strict=False):
@@ -164,7 +158,7 @@ class BodyWriter(RunWriter):
             oxml.end_field(entries[-1]._p)
 
     def on_blockquote(self, container: Container, element: Element, lang: str) -> None:
-        for child in self.children(element, {"p": {"", "attribution"}}):
+        for child in self.children(element, self.allowed("blockquote.quote")):
             style = "Quote Attribution" if class_of(child) else "Quote"
             self.text_block(container, child, style, child.get("lang", lang))
 
@@ -224,12 +218,12 @@ class BodyWriter(RunWriter):
 
     def on_figure(self, container: Container, element: Element, lang: str) -> None:
         """The picture at the text width, then captions and credits kept on its page."""
-        for child in self.children(element, {"img": {""}, "figcaption": {""}}):
+        for child in self.children(element, self.allowed("figure")):
             if child.tag == "img":
                 self.picture(self.paragraph(container, "Figure"), child, width=self.width(container))
                 continue
             lines = [self.text_block(container, span, class_of(span).title(), span.get("lang", lang))
-                     for span in self.children(child, {"span": {"caption", "credit"}})]
+                     for span in self.children(child, self.allowed("figcaption"))]
             for line in lines[:-1]:
                 line.paragraph_format.keep_with_next = True
 

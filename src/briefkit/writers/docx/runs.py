@@ -19,7 +19,10 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from ... import vocabulary
 from ...catalogue import Theme
+from ...editions import CJK as CJK  # re-exported: build.py and tables.py tell Chinese runs by it
+from ...editions import is_chinese_tag as is_chinese
 from ...errors import BuildError
 from . import oxml
 from .styles import FAMILIES, faces
@@ -30,8 +33,7 @@ Element = Any  # an lxml.html element
 SPAN_STYLES = {"": None, "sep": "Separator", "illustrative": "Illustrative", "status": "Status", "nobr": None,
                "gap-before": None, "gap-after": None, "gap-before gap-after": None}
 # The inline part of the vocabulary: tag -> the class attributes it may carry ("" for none).
-INLINE = {"strong": {""}, "em": {""}, "a": {""}, "br": {""}, "span": set(SPAN_STYLES)}
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+INLINE = vocabulary.members(vocabulary.INLINE)
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,6 @@ class Sink:
     family: str
     last: Run | None = None
     at_space: bool = True
-
-
-def is_chinese(lang: str) -> bool:
-    return lang.lower().startswith("zh")
 
 
 def class_of(element: Element) -> str:
@@ -86,6 +84,10 @@ class RunWriter:
 
     def unknown(self, element: Element) -> BuildError:
         return BuildError(f"{self.where}: {describe(element)} is not in the HTML vocabulary (docs/html-vocabulary.md)")
+
+    def allowed(self, name: str) -> dict[str, set[str]]:
+        """What the vocabulary allows inside the kind called `name` (e.g. "blockquote.quote")."""
+        return vocabulary.children_of(name)
 
     def children(self, parent: Element, allowed: dict[str, set[str]]) -> Iterator[Element]:
         """`parent`'s elements, each checked against `allowed`; text between them must be blank."""

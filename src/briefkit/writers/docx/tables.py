@@ -66,7 +66,7 @@ def write_parallel(writer: BodyWriter, container: Container, element: Element, l
 
 def write_key_figures(writer: BodyWriter, container: Container, element: Element, lang: str) -> None:
     """Call-outs as a shaded grid, three to a row, each with the accent rule on top."""
-    figures = list(writer.children(element, {"div": {"key-figure"}}))
+    figures = list(writer.children(element, writer.allowed("div.key-figures")))
     if not figures:
         return
     per_row = min(3, len(figures))
@@ -79,7 +79,7 @@ def write_key_figures(writer: BodyWriter, container: Container, element: Element
         if index < len(figures):
             oxml.set_cell_shading(cell._tc, writer.colour("panel"))
             oxml.set_cell_borders(cell._tc, top=(2, writer.colour("accent")), left=gap, right=gap, bottom=gap)
-            for span in writer.children(figures[index], {"span": {"value", "label"}}):
+            for span in writer.children(figures[index], writer.allowed("div.key-figure")):
                 style = "Key Figure Value" if class_of(span) == "value" else "Key Figure Label"
                 writer.text_block(cell, span, style, span.get("lang", lang))
         close_cell(cell)
@@ -89,7 +89,7 @@ def read_rows(writer: BodyWriter, table: Element, cells: set[str]) -> list[tuple
     """(is a header row, its cells) for each tr, inside optional thead/tbody."""
     rows = []
     for child in writer.children(table, {"tr": {""}, "thead": {""}, "tbody": {""}}):
-        for row in [child] if child.tag == "tr" else writer.children(child, {"tr": {""}}):
+        for row in [child] if child.tag == "tr" else writer.children(child, writer.allowed(child.tag)):
             rows.append((child.tag == "thead", list(writer.children(row, {name: {""} for name in cells}))))
     return rows
 
