@@ -35,24 +35,24 @@ BAD_CONFIG = [
     ("theme.yaml", 'serif: ["Noto Serif", "Noto Serif CJK SC"]', "serif: []",
      "templates/theme.yaml:11:10: fonts.serif: needs at least one entry"),
     ("labels.yaml", "contents: {en: Contents, zh: 目录}", "contents: {en: Contents}",
-     "templates/labels.yaml:3:13: labels.contents.zh: missing Simplified Chinese text"),
+     "templates/labels.yaml:5:13: labels.contents.zh: missing Simplified Chinese text"),
     ("labels.yaml", "contents: {en: Contents, zh: 目录}", "contents: {en: Contents, zh: ' '}",
-     "templates/labels.yaml:3:32: labels.contents.zh: missing Simplified Chinese text"),
+     "templates/labels.yaml:5:32: labels.contents.zh: missing Simplified Chinese text"),
     ("labels.yaml", "contents: {en: Contents, zh: 目录}", "contents: {en: Contents, zn: 目录}",
-     "templates/labels.yaml:3:28: labels.contents.zn: unknown key 'zn'; did you mean 'zh'?"),
+     "templates/labels.yaml:5:28: labels.contents.zn: unknown key 'zn'; did you mean 'zh'?"),
     ("labels.yaml", "contents: {en: Contents, zh: 目录}", "contents: Contents",
-     "templates/labels.yaml:3:13: labels.contents: expected English and Chinese text as {en: ..., zh: ...}, "
+     "templates/labels.yaml:5:13: labels.contents: expected English and Chinese text as {en: ..., zh: ...}, "
      "got text 'Contents'"),
     ("labels.yaml", ACTIONS, ACTIONS.replace("{count}项", "{cont}项"),
-     "templates/labels.yaml:33:48: labels.the_actions.zh: placeholders differ from the English: "
+     "templates/labels.yaml:9:48: labels.the_actions.zh: placeholders differ from the English: "
      "en has {count}; zh has {cont}"),
     ("labels.yaml", ACTIONS, ACTIONS.replace("{count} actions", "{count actions"),
-     "templates/labels.yaml:33:21: labels.the_actions.en: unpaired '{' or '}': write {{ or }} for a brace itself"),
+     "templates/labels.yaml:9:21: labels.the_actions.en: unpaired '{' or '}': write {{ or }} for a brace itself"),
     ("labels.yaml", "  page_of:", "  page_off:",
-     "templates/labels.yaml:34:3: labels.page_off: missing label 'page_of' (the page numbers of every PDF); "
+     "templates/labels.yaml:42:3: labels.page_off: missing label 'page_of' (the page numbers of every PDF); "
      "did you mean 'page_of' here?"),
     ("labels.yaml", "\nlabels:", "\nlabel:",
-     "templates/labels.yaml:2:1: label: unknown key 'label'; did you mean 'labels'?"),
+     "templates/labels.yaml:4:1: label: unknown key 'label'; did you mean 'labels'?"),
     ("documents.yaml", "languages: [en, zh, bilingual]", "languages: [en, zh-hans, bilingual]",
      "templates/documents.yaml:3:17: languages[1]: unknown edition 'zh-hans'; did you mean 'zh'?"),
     ("documents.yaml", "languages: [en, zh, bilingual]", "languages: [en, fr, bilingual]",
@@ -60,16 +60,16 @@ BAD_CONFIG = [
     ("documents.yaml", "languages: [en, zh, bilingual]", "languages: []",
      "templates/documents.yaml:3:12: languages: needs at least one entry"),
     ("documents.yaml", "template: handout.html.j2", "template: handout.html",
-     "templates/documents.yaml:15:15: documents.handout.template: no template 'handout.html' in the templates "
+     "templates/documents.yaml:16:15: documents.handout.template: no template 'handout.html' in the templates "
      "folder; did you mean 'handout.html.j2'?"),
     ("documents.yaml", "template: handout.html.j2", "templat: handout.html.j2",
-     "templates/documents.yaml:15:5: documents.handout.templat: unknown key 'templat'; did you mean 'template'?"),
+     "templates/documents.yaml:16:5: documents.handout.templat: unknown key 'templat'; did you mean 'template'?"),
     ("documents.yaml", "    toc: true", "    toc: maybe",
      "templates/documents.yaml:13:10: documents.stakeholder-report.toc: expected true or false, got text 'maybe'"),
     ("documents.yaml", HANDOUT_TITLE, "    title: {en: Fact sheet}",
-     "templates/documents.yaml:16:12: documents.handout.title.zh: missing Simplified Chinese text"),
+     "templates/documents.yaml:17:12: documents.handout.title.zh: missing Simplified Chinese text"),
     ("documents.yaml", HANDOUT_TITLE, "    title: Fact sheet",
-     "templates/documents.yaml:16:12: documents.handout.title: expected English and Chinese text as "
+     "templates/documents.yaml:17:12: documents.handout.title: expected English and Chinese text as "
      "{en: ..., zh: ...}, got text 'Fact sheet'"),
     ("documents.yaml", "\ndocuments:", "\ndocument:",
      "templates/documents.yaml:4:1: document: unknown key 'document'; did you mean 'documents'?"),
@@ -120,7 +120,7 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path, monkeypatch):
 @pytest.mark.parametrize("inside", [True, False], ids=["inside-the-working-folder", "elsewhere"])
 @pytest.mark.parametrize(("command", "name", "old", "new", "message"), [
     ("validate", "labels.yaml", "contents: {en: Contents, zh: 目录}", "contents: {en: Contents}",
-     "labels.yaml:3:13: labels.contents.zh: missing Simplified Chinese text"),
+     "labels.yaml:5:13: labels.contents.zh: missing Simplified Chinese text"),
     ("build", "theme.yaml", "paper: A4", "paper: A5", "theme.yaml:2:8: paper: must be one of 'A4' or 'Letter'; got 'A5'"),
     ("list", "documents.yaml", "\ndocuments:", "\ndocument:",
      "documents.yaml:4:1: document: unknown key 'document'; did you mean 'documents'?"),

@@ -25,7 +25,7 @@ def run():
 def test_validate_sample_plan_exits_0(run):
     result = run("validate", "shanghai-manufacturing")
     assert result.exit_code == 0, result.output
-    assert "ok (shanghai-manufacturing, 10 actions; en: 123/123 fields, zh: 123/123 fields)" in result.stdout
+    assert "ok (shanghai-manufacturing, 10 actions; en: 127/127 fields, zh: 127/127 fields)" in result.stdout
 
 
 def test_validate_bad_plan_exits_2_with_located_messages(make_plan, run):
@@ -33,9 +33,9 @@ def test_validate_bad_plan_exits_2_with_located_messages(make_plan, run):
     result = run("validate", str(plan_file))
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "plan/plan.yaml:3:9: status: must be one of 'draft' or 'final'; got 'finale'",
-        "plan/plan.yaml:20:35: actions[0].title.zh: missing Simplified Chinese text",
-        "plan/plan.yaml: en: 10/10 fields, zh: 9/10 fields",
+        "plan/plan.yaml:4:9: status: must be one of 'draft' or 'final'; got 'finale'",
+        "plan/plan.yaml:21:35: actions[0].title.zh: missing Simplified Chinese text",
+        "plan/plan.yaml: en: 12/12 fields, zh: 11/12 fields",
         "Aborted with 2 content errors.",
     ]
     assert "Traceback" not in result.output
@@ -127,3 +127,17 @@ def test_a_plan_folder_copied_anywhere_validates_and_builds_the_same(tmp_path):
         assert result.exit_code == 0, result.output
     built = [(tmp_path / name / "shanghai-manufacturing" / "handout.zh.html").read_bytes() for name in "ab"]
     assert built[0] == built[1]
+
+
+def test_an_english_draft_builds_in_english_only(make_plan, tmp_path):
+    import re as _re
+
+    make_plan(_re.sub(r", zh: [^}]*\}", "}", MINIMAL_PLAN))
+    runner = CliRunner()
+    base = ["--project", str(REPO), "build", "plan", "--format", "html", "--out", str(tmp_path / "out")]
+    english = runner.invoke(cli, [*base, "--lang", "en"], catch_exceptions=False)
+    assert english.exit_code == 0, english.output
+    assert "warning: missing Simplified Chinese text (drafting" in english.output
+    for other in (["--lang", "zh"], ["--lang", "bilingual"], ["--lang", "en", "--strict"]):
+        result = runner.invoke(cli, [*base, *other], catch_exceptions=False)
+        assert result.exit_code == 2 and "missing Simplified Chinese text" in result.output

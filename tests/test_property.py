@@ -57,7 +57,14 @@ OFFSETS = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda minutes: dt.timezo
 
 # Fields the property test leaves to the corpus: images need files, places need zone ids (drawn below),
 # and the Traditional override is an alias key.
-SKIPPED = {("Organisation", "logo"), ("Plan", "media"), ("Action", "places"), ("GlossaryTerm", "zh_hant")}
+SKIPPED = {("Organisation", "logo"), ("Plan", "media"), ("Action", "places"), ("GlossaryTerm", "zh_hant"),
+           ("Plan", "targets_csv"), ("TableBlock", "csv"), ("Plan", "labels"), ("Plan", "sections")}
+WHEN = st.one_of(st.integers(1990, 2100).map(str),
+                 st.tuples(st.integers(1990, 2100), st.integers(1, 12)).map(lambda p: f"{p[0]}-{p[1]:02d}"))
+UNITS = st.sampled_from(["percent", "CNY", "USD", "length-kilometer", "mass-tonne"])
+EMBARGO = st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2100, 1, 1), timezones=OFFSETS)
+FIELDS = {("Target", "unit"): UNITS, ("KeyFigure", "unit"): UNITS, ("Funding", "currency"): UNITS,
+          ("Plan", "embargo"): EMBARGO, ("Action", "start"): WHEN, ("Action", "end"): WHEN, ("Plan", "schema_version"): st.just(2)}
 WHEN = st.one_of(st.integers(1990, 2100).map(str),
                  st.tuples(st.integers(1990, 2100), st.integers(1, 12)).map(lambda p: f"{p[0]}-{p[1]:02d}"))
 
@@ -65,6 +72,8 @@ WHEN = st.one_of(st.integers(1990, 2100).map(str),
 def strategy_for(annotation: Any, metadata: list[Any], text: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
     """A strategy for values of `annotation` as they would be written in YAML."""
     origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return strategy_for(typing.get_args(annotation)[0], [*metadata, *annotation.__metadata__], text)
     if origin in (typing.Union, types.UnionType):
         members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
         return st.one_of(*(strategy_for(member, metadata, text) for member in members))
@@ -103,6 +112,8 @@ def model_strategy(model: type[BaseModel], text: st.SearchStrategy[str]) -> st.S
         key = info.alias or name
         if (model.__name__, name) == ("Milestone", "when"):
             field = WHEN
+        elif (model.__name__, name) in FIELDS:
+            field = FIELDS[(model.__name__, name)]
         else:
             metadata = list(info.metadata)
             for meta in info.metadata:  # Annotated[str, StringConstraints(...)] keeps its constraints here
@@ -114,17 +125,27 @@ def model_strategy(model: type[BaseModel], text: st.SearchStrategy[str]) -> st.S
 
 @st.composite
 def plans(draw: st.DrawFn) -> dict[str, Any]:
-    """A plan with unique ids, a period in order and places that name its zones; its text tame or wild."""
+    """A plan with unique ids, a period in order and references that hold; its text tame or wild."""
     plan = draw(model_strategy(Plan, draw(st.sampled_from([TAME_TEXT, WILD_TEXT]))))
-    for collection in ("actions", "zones"):
+    for collection in ("actions", "places", "groups"):
         for index, item in enumerate(plan.get(collection, [])):
             item["id"] = f"{item['id']}-{index}"
-    if plan["period"]["start"] > plan["period"]["end"]:
-        plan["period"] = {"start": plan["period"]["end"], "end": plan["period"]["start"]}
-    zone_ids = [zone["id"] for zone in plan.get("zones", [])]
-    for action in plan["actions"]:
-        if zone_ids:
-            action["places"] = draw(st.lists(st.sampled_from(zone_ids), max_size=2, unique=True))
+    period = plan.get("period")
+    if period and period["start"] > period["end"]:
+        plan["period"] = {"start": period["end"], "end": period["start"]}
+    place_ids = [place["id"] for place in plan.get("places", [])]
+    group_ids = [group["id"] for group in plan.get("groups", [])]
+    speakers = plan.get("event", {}).get("speakers", [])
+    for index, speaker in enumerate(speakers):
+        speaker["id"] = f"speaker-{index}"
+    for action in plan.get("actions", []):
+        if place_ids:
+            action["places"] = draw(st.lists(st.sampled_from(place_ids), max_size=2, unique=True))
+        action.pop("group", None)
+        if group_ids:
+            action["group"] = draw(st.sampled_from(group_ids))
+    plan["quotes"] = [{**quote, "speaker": f"speaker-{i % len(speakers)}"} for i, quote in
+                      enumerate(plan.get("quotes", []))] if speakers else []
     return plan
 
 

@@ -83,7 +83,7 @@ def test_numbers_agree_once_chinese_numerals_are_normalised(english, chinese):
 def test_differing_numbers_are_a_located_warning(make_plan, english, chinese, shown):
     loaded = load_plan(make_plan(M.replace(SUMMARY, f"summary: {{en: {english}, zh: {chinese}}}")))
     assert [str(p) for p in check_quality(loaded)] == [
-        f"plan/plan.yaml:15:{21 + len(english)}: summary.zh: warning: numbers differ from the English: {shown}"
+        f"plan/plan.yaml:16:{21 + len(english)}: summary.zh: warning: numbers differ from the English: {shown}"
     ]
 
 
@@ -91,7 +91,7 @@ def test_glossary_rendering_must_be_used(make_plan):
     text = M.replace(SUMMARY, "summary: {en: The Harbour District grows., zh: 海湾区将扩大。}")
     plan_file = make_plan(text, files={"glossary.yaml": "terms:\n  - {en: Harbour District, zh: 港区}\n".encode()})
     assert [str(p) for p in check_quality(load_plan(plan_file))] == [
-        "plan/plan.yaml:15:48: summary.zh: warning: the English uses 'Harbour District', "
+        "plan/plan.yaml:16:48: summary.zh: warning: the English uses 'Harbour District', "
         "so the Chinese should use the glossary's '港区'"
     ]
 
@@ -101,7 +101,7 @@ def test_glossary_given_twice_is_an_error(make_plan):
                           files={"glossary.yaml": b"terms:\n  - {en: Harbour, zh: \xe6\xb8\xaf}\n"})
     result = CliRunner().invoke(cli, ["--project", str(REPO), "validate", str(plan_file)])
     assert result.exit_code == 2
-    assert "plan/plan.yaml:28:1: glossary: the glossary is given here and in glossary.yaml; keep one" in result.stderr
+    assert "plan/plan.yaml:32:1: glossary: the glossary is given here and in glossary.yaml; keep one" in result.stderr
 
 
 def test_glossary_file_errors_are_located_in_it(make_plan):
@@ -122,7 +122,7 @@ def test_ascii_punctuation_is_flagged_and_fixed_in_place(make_plan):
     runner = CliRunner()
     strict = runner.invoke(cli, ["--project", str(REPO), "validate", "--strict", str(plan_file)])
     assert strict.exit_code == 2
-    assert ("plan/plan.yaml:18:7: summary.zh: ASCII punctuation in Chinese text: "
+    assert ("plan/plan.yaml:19:7: summary.zh: ASCII punctuation in Chinese text: "
             "'('→'（' ')'→'）' ','→'，' '.'→'。' (briefkit validate --fix rewrites it)") in strict.stderr
     fixed = runner.invoke(cli, ["--project", str(REPO), "validate", "--fix", "--strict", str(plan_file)])
     assert fixed.exit_code == 0, fixed.output
@@ -139,7 +139,7 @@ def test_fix_keeps_link_targets_and_pairs_parentheses():
 def test_sample_plan_passes_every_gate_strictly():
     result = CliRunner().invoke(cli, ["--project", str(REPO), "validate", "--strict", "shanghai-manufacturing"])
     assert result.exit_code == 0, result.output
-    assert "en: 123/123 fields, zh: 123/123 fields" in result.stdout
+    assert "en: 127/127 fields, zh: 127/127 fields" in result.stdout
     assert result.stderr == ""
 
 
@@ -148,7 +148,7 @@ def test_build_strict_fails_on_a_quality_warning(make_plan, tmp_path):
     result = CliRunner().invoke(cli, ["--project", str(REPO), "build", str(plan_file), "--strict", "--format", "html",
                                       "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "plan/plan.yaml:15:30: summary.zh: numbers differ from the English: en has 3; zh has 5" in result.stderr
+    assert "plan/plan.yaml:16:30: summary.zh: numbers differ from the English: en has 3; zh has 5" in result.stderr
     assert not (tmp_path / "out").exists()
 
 

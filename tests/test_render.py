@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from briefkit import vocabulary
-from briefkit.errors import TemplateError
+from briefkit.errors import ContentError, TemplateError
 from briefkit.render import Renderer
 from briefkit.text import format_date, format_datetime, format_month, inline_markdown
 from briefkit.validate import load_plan
@@ -136,3 +136,74 @@ def test_the_project_decides_which_templates_are_trusted(tmp_path):
 
     assert Project(REPO).templates_trusted
     assert not Project(REPO, tmp_path).templates_trusted
+
+
+# -- schema 2: nothing of the sample in the templates, wording generated alike in both languages ------
+
+SAMPLE_WORDS = ("shanghai", "上海", "manufactur", "制造")
+
+
+def test_templates_labels_css_and_theme_know_nothing_of_the_sample():
+    found = []
+    for path in sorted((REPO / "templates").iterdir()):
+        # IANA zone names are data, not wording: Asia/Shanghai is how a plan in Beijing time names its zone.
+        text = path.read_text(encoding="utf-8").replace("Asia/Shanghai", "").lower()
+        found += [f"templates/{path.name}: {word}" for word in SAMPLE_WORDS if word in text]
+    assert found == []
+
+
+def test_a_plan_overrides_labels_and_an_unknown_override_is_located(make_plan):
+    renderer = Renderer(REPO / "templates")
+    plan = load_plan(make_plan(MINIMAL_PLAN + "labels:\n  places: {en: Harbour zones, zh: 港口园区}\n"))
+    assert "Harbour zones" in renderer.render(plan, "handout", "en").html
+    plan = load_plan(make_plan(MINIMAL_PLAN + "labels:\n  zones: {en: Zones, zh: 园区}\n"))
+    with pytest.raises(ContentError) as caught:
+        renderer.render(plan, "handout", "en")
+    assert str(caught.value) == ("plan/plan.yaml:33:3: labels.zones: no label 'zones' to override "
+                                 "(templates/labels.yaml lists them)")
+
+
+@pytest.mark.parametrize(("count", "english"), [(1, "The action at a glance"), (2, "The 2 actions at a glance")])
+def test_labels_follow_the_plural_rules_of_each_language(make_plan, count, english):
+    text = MINIMAL_PLAN if count == 2 else MINIMAL_PLAN.replace(
+        "  - id: second\n    group: additional\n    title: {en: Second action, zh: 第二项行动}\n    places: [harbour]\n",
+        "")
+    html = Renderer(REPO / "templates").render(load_plan(make_plan(text)), "press-brief", "bilingual").html
+    text = lxml.html.document_fromstring(html).text_content()
+    assert english in text and f"{count}项行动一览" in text
+
+
+def test_a_heading_with_nothing_under_it_is_never_printed(make_plan):
+    """A group with no actions, and parts the plan does not have, print no heading."""
+    html = Renderer(REPO / "templates").render(load_plan(make_plan(MINIMAL_PLAN.replace(
+        "group: additional", "group: key"))), "press-brief", "en").html
+    assert "Key actions" in html and "Additional actions" not in html
+    for absent in ("Targets", "Key figures", "Notes to editors", "Media contacts", "Speakers</"):
+        assert absent not in html
+
+
+def test_embargo_shows_the_zone_by_name(make_plan):
+    plan = load_plan(make_plan(MINIMAL_PLAN + "embargo: 2020-01-15T10:00 Asia/Shanghai\n"))
+    html = Renderer(REPO / "templates").render(plan, "press-brief", "bilingual").html
+    assert "EMBARGOED UNTIL 10:00 Beijing time, 15 January 2020" in html
+    assert "禁发至2020年1月15日10:00（北京时间）" in html
+    assert "FOR IMMEDIATE RELEASE" not in html
+
+
+def test_the_press_brief_names_every_speaker_action_point_and_place():
+    from conftest import SAMPLE_PLAN as sample_plan
+
+    html = Renderer(REPO / "templates").render(load_plan(sample_plan), "press-brief", "en").html
+    for fact in ("Chen Mingbo", "Caohejing Hi-Tech Park", "Zhangjiang Hi-Tech Park",
+                 "Shanghai International Automobile City", "integrated circuits", "top 500", "ENDS"):
+        assert fact in html
+
+
+def test_a_headline_longer_than_a_document_property_is_cut_there_and_kept_in_full_in_the_body(make_plan):
+    long_en = "Example City launches " + "a very long programme of actions and " * 8 + "all at once"
+    plan = load_plan(make_plan(MINIMAL_PLAN.replace("{en: Example City launches 3 actions,", f"{{en: {long_en},")))
+    rendered = Renderer(REPO / "templates").render(plan, "stakeholder-report", "bilingual")
+    assert len(rendered.title) == 255 and rendered.title.endswith("…")
+    document = lxml.html.document_fromstring(rendered.html)
+    assert len(document.find(".//title").text_content()) == 255
+    assert long_en in document.find(".//h1").text_content()

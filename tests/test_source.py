@@ -21,32 +21,32 @@ CASES = [
     (
         "unclosed bracket",
         M.replace("{start: 2020, end: 2022}", "{start: 2020, end: 2022"),
-        "plan/plan.yaml:17:8: YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping)",
+        "plan/plan.yaml:18:8: YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping)",
     ),
     (
         "unclosed quote",
         M.replace('version: "0.1"', 'version: "0.1'),
-        "plan/plan.yaml:2:10: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)",
+        "plan/plan.yaml:3:10: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)",
     ),
     (
         "tab indentation",
         M.replace("  date: 2020-01-15", "\tdate: 2020-01-15"),
-        "plan/plan.yaml:9:1: tab character: YAML indents with spaces only",
+        "plan/plan.yaml:10:1: tab character: YAML indents with spaces only",
     ),
     (
         "duplicate key",
         M + "status: draft\n",
-        "plan/plan.yaml:28:1: status: duplicate key 'status' (first given on line 3)",
+        "plan/plan.yaml:32:1: status: duplicate key 'status' (first given on line 4)",
     ),
     (
         "escaped control character",
         M.replace("summary: {en: A short summary.", 'summary: {en: "A short\\x01 summary."'),
-        "plan/plan.yaml:15:15: summary.en: control character U+0001 is not allowed in text",
+        "plan/plan.yaml:16:15: summary.en: control character U+0001 is not allowed in text",
     ),
     (
         "raw control character",
         M.replace("A short summary.", "A short\x07 summary."),
-        "plan/plan.yaml:15:22: control character U+0007 is not allowed in a plan file",
+        "plan/plan.yaml:16:22: control character U+0007 is not allowed in a plan file",
     ),
     (
         "alias bomb",
@@ -56,7 +56,7 @@ CASES = [
     (
         "python tag",
         M.replace("version: \"0.1\"", "version: !!python/object/apply:os.system [ls]"),
-        "plan/plan.yaml:2:10: version: unsupported YAML tag tag:yaml.org,2002:python/object/apply:os.system",
+        "plan/plan.yaml:3:10: version: unsupported YAML tag tag:yaml.org,2002:python/object/apply:os.system",
     ),
 ]
 
@@ -64,7 +64,7 @@ BYTE_CASES = [
     (
         "latin-1 text",
         M.encode().replace(b"A short summary.", "A shört summary.".encode("latin-1")),
-        "plan/plan.yaml:15:19: file is not UTF-8: byte 0xF6 cannot start a character; save the file as UTF-8",
+        "plan/plan.yaml:16:19: file is not UTF-8: byte 0xF6 cannot start a character; save the file as UTF-8",
     ),
     (
         "binary file",
@@ -101,5 +101,5 @@ def test_deep_nesting_is_refused(make_plan):
 
 def test_positions_are_recorded_for_values_and_keys(make_plan):
     loaded = load_plan(make_plan())
-    assert loaded.source_map.values[("actions", 1, "title", "zh")] == (23, 36)
-    assert loaded.source_map.keys[("actions", 1, "title")] == (23, 5)
+    assert loaded.source_map.values[("actions", 1, "title", "zh")] == (24, 36)
+    assert loaded.source_map.keys[("actions", 1, "title")] == (24, 5)

@@ -182,11 +182,11 @@ def test_a_field_with_no_chinese_yet_is_new_and_gets_its_chinese_key(harbour):
     text = text.replace("      zh: 培训500名工人\n", "").replace("{en: Harbour District, zh: 港区}", "{en: Harbour District}")
     harbour.write_text(text, encoding="utf-8")
     result = run("translate", "export", "plan", "--format", "po", "--out", "a.po")
-    assert result.stdout == "a.po: 10 units (2 new, 8 translated, 0 needs review)\n"
+    assert result.stdout == "a.po: 12 units (2 new, 10 translated, 0 needs review)\n"
     po = polib.pofile("a.po")
-    assert [e.msgctxt for e in po if not e.msgstr] == ["actions[1].title", "zones[0].name"]
+    assert [e.msgctxt for e in po if not e.msgstr] == ["actions[1].title", "places[0].name"]
     po.find("actions[1].title", by="msgctxt").msgstr = "培训500名工人"
-    po.find("zones[0].name", by="msgctxt").msgstr = "港区"
+    po.find("places[0].name", by="msgctxt").msgstr = "港区"
     po.save("a.po")
     result = run("translate", "import", "plan", "a.po")
     assert result.exit_code == 0, result.output
@@ -208,12 +208,12 @@ def test_without_a_record_nothing_is_stale(harbour):
 def test_an_english_edit_makes_exactly_the_affected_fields_stale(harbour):
     accepted = run("validate", "--accept-translations", "plan")
     assert accepted.exit_code == 0
-    assert "plan/plan.yaml: recorded 10 translation(s) as current" in accepted.stderr
+    assert "plan/plan.yaml: recorded 12 translation(s) as current" in accepted.stderr
     text = harbour.read_text(encoding="utf-8")
     text = text.replace("Train 500 workers", "Train 500 skilled workers").replace("en: Li Hua", "en: Li Hua (Ms)")
     # Reordering a list moves the texts with their translations: nothing becomes stale by moving.
     first, second = text.index("  - id: first"), text.index("  - id: second")
-    end = text.index("zones:")
+    end = text.index("\nplaces:") + 1
     text = text[:first] + text[second:end] + text[first:second] + text[end:]
     harbour.write_text(text, encoding="utf-8")
     result = run("validate", "plan")
@@ -229,7 +229,7 @@ def test_an_english_edit_makes_exactly_the_affected_fields_stale(harbour):
     assert strict.stderr.splitlines()[-1] == "Aborted with 2 content errors."
 
     exported = run("translate", "export", "plan", "--out", "a.xlf")
-    assert exported.stdout == "a.xlf: 10 units (0 new, 8 translated, 2 needs review)\n"
+    assert exported.stdout == "a.xlf: 12 units (0 new, 10 translated, 2 needs review)\n"
     unit = etree.parse("a.xlf").find(".//x:unit[@name='actions[0].title']", NS)
     assert unit.find("x:segment", NS).attrib == {"state": "initial", "subState": "briefkit:needs-review"}
     assert unit.find("x:notes/x:note[@category='previous-source']", NS).text == (
@@ -266,7 +266,7 @@ def test_inline_markdown_converts_back_exactly(text):
 def test_export_writes_beside_the_working_directory_by_default_and_notes_the_glossary(harbour):
     result = run("translate", "export", "plan", "--format", "po")
     assert result.exit_code == 0
-    assert result.stdout == "plan.zh.po: 10 units (0 new, 10 translated, 0 needs review)\n"
+    assert result.stdout == "plan.zh.po: 12 units (0 new, 12 translated, 0 needs review)\n"
     entry = polib.pofile("plan.zh.po").find("actions[0].title", by="msgctxt")
     assert (entry.comment, entry.occurrences) == ("glossary: Harbour District = 港区", [("plan.yaml", "33")])
-    assert run("translate", "export", "plan").stdout.startswith("plan.zh.xlf: 10 units")
+    assert run("translate", "export", "plan").stdout.startswith("plan.zh.xlf: 12 units")

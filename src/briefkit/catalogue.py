@@ -60,6 +60,7 @@ class DocumentSpec(_Strict):
     title: Bilingual
     description: str = ""
     toc: bool = False
+    sections: Literal["all", "none"] | list[str] = Field("none", description="The plan's free sections it shows")
 
 
 class Catalogue(_Strict):

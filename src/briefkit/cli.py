@@ -298,7 +298,8 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
             warned = f", {len(findings)} warning{'s' if len(findings) != 1 else ''}" if findings else ""
             if not glyphs and _verbosity() >= 0 and _diagnostics().style != "json":
                 click.echo(f"{_shown(plan_file)}: {'ok' if not findings else 'checked'} ({loaded.plan.id}, "
-                           f"{len(loaded.plan.actions)} actions; {completeness(loaded)}{warned})")
+                           f"{len(loaded.plan.actions)} action{'s' if len(loaded.plan.actions) != 1 else ''}; "
+                           f"{completeness(loaded)}{warned})")
     except BriefkitError as error:
         _fail(error)
         return
@@ -379,6 +380,25 @@ def reference_doc_command(context: click.Context, output: Path | None) -> None:
         output.write_bytes(data)
     except OSError as exc:
         raise click.FileError(str(output), hint=exc.strerror) from None
+
+
+@cli.command("migrate")
+@click.argument("plans", nargs=-1, required=True)
+@click.pass_context
+def migrate_command(context: click.Context, plans: tuple[str, ...]) -> None:
+    """Upgrade schema-1 PLAN files to schema 2 in place, keeping comments; print what needs a person's eye."""
+    from .migrate import migrate_file
+
+    project = _project(context)
+    try:
+        for plan_file in project.plan_files(plans):
+            notes = migrate_file(plan_file, _shown(plan_file))
+            click.echo(f"{_shown(plan_file)}: migrated to schema 2", err=True)
+            for note in notes:
+                click.echo(f"{_shown(plan_file)}: not mapped: {note}", err=True)
+            load_plan(plan_file)  # the result must validate; if not, the messages say where
+    except BriefkitError as error:
+        _fail(error)
 
 
 @cli.command("schema")

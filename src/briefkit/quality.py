@@ -111,7 +111,8 @@ def _bilingual_fields(node: object, path: PathKey = ()) -> list[tuple[PathKey, B
 
 def _at(node: object, path: PathKey) -> Bilingual | GlossaryTerm:
     for part in path:
-        node = node[part] if isinstance(part, int) else getattr(node, str(part))  # type: ignore[index]
+        # Lists and the plan's label overrides (a mapping) are indexed; models are walked by field name.
+        node = node[part] if isinstance(node, (list, dict)) else getattr(node, str(part))  # type: ignore[index]
     return node  # type: ignore[return-value]
 
 

@@ -14,7 +14,6 @@ import hmac
 import os
 import re
 import secrets
-import string
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,8 @@ from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_labe
 from .editions import EDITIONS
 from .errors import BriefkitError, TemplateError, UsageError
 from .files import display_path, write_atomic
-from .model import LANGUAGES, Bilingual
+from .labels import Labeller, check_overrides
+from .model import LANGUAGES
 from .searchpath import TemplateFolders, inside
 from .text import format_date, format_datetime, format_month, format_number, inline_markdown, space_chinese
 from .traditional import convert_text, to_traditional
@@ -69,7 +69,8 @@ class Renderer:
         self._plan_renderers: dict[Path, Renderer] = {}
         self.catalogue: Catalogue = load_catalogue(self.templates)
         self.theme: Theme = load_theme(self.templates)
-        self.labels = load_labels(self.templates).labels
+        # Plural forms are keys of their own (key.one); the Labeller picks them by count.
+        self.labels = {key: value.model_dump() for key, value in load_labels(self.templates).labels.items()}
         environment_class = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
         self.environment = environment_class(
             loader=_ConfinedLoader(self.templates),
@@ -86,6 +87,8 @@ class Renderer:
             month=lambda value, language: _spaced(format_month(value, language), language),
             datetime=format_datetime,
             number=format_number,
+            month_year=format_month,
+            fit=fit,
             parens=lambda text, language: self._parens(text, language),
             enumerate=lambda items, language: Markup(EDITIONS["zh"].punctuation(language).enumeration).join(items),
         )
@@ -115,7 +118,11 @@ class Renderer:
     ) -> RenderedDocument:
         languages = EDITIONS[edition].languages
         plan = loaded.plan
-        title = " · ".join(f"{spec.title[lang]} | {plan.headline[lang]}" for lang in languages)
+        check_overrides(plan, self.labels, lambda path: loaded.source_map.locate(path, at_key=True))
+        labeller = Labeller(self.labels, plan)
+        # Document properties take at most 255 characters (DOCX core properties): a long headline is cut
+        # there with an ellipsis and printed in full in the body.
+        title = fit(" · ".join(f"{spec.title[lang]} | {plan.headline[lang]}" for lang in languages))
         context: dict[str, Any] = {
             "plan": plan,
             "spec": spec,
@@ -129,8 +136,9 @@ class Renderer:
             "punct": {language: EDITIONS[edition].punctuation(language) for language in LANGUAGES},
             "theme": self.theme,
             "title": title,
-            "label": self._labeller(plan),
-            "css": Markup(self._css(languages, traditional)),
+            "label": labeller,
+            "words": labeller,
+            "css": Markup(self._css(languages, traditional, plan.theme.accent)),
             "modified": (built.strftime("%Y-%m-%dT%H:%M:%SZ") if built else plan.date.isoformat()),
         }
         try:
@@ -205,23 +213,18 @@ class Renderer:
             self._plan_renderers[key] = Renderer(folders, sandboxed=True, cache=self._cache, shown=display_path(own))
         return self._plan_renderers[key]
 
-    def _labeller(self, plan: Any) -> Any:
-        brand = plan.brand or plan.headline
-
-        def label(key: str, **values: Any) -> Bilingual:
-            """A fixed wording with {placeholders} filled per language."""
-            if key not in self.labels:
-                raise jinja2.UndefinedError(f"no label '{key}' in {self.shown_file('labels.yaml')}")
-            wording = self.labels[key]
-            fills = {"brand": brand, **values}
-            return Bilingual(en=_fill(wording.en, _Fills(fills, "en")), zh=_fill(wording.zh, _Fills(fills, "zh")))
-
-        return label
-
-    def _css(self, languages: tuple[str, ...], traditional: bool = False) -> str:
-        page_label = " · ".join(self.labels["page_of"][lang] for lang in languages)
+    def _css(self, languages: tuple[str, ...], traditional: bool = False, accent: str | None = None) -> str:
+        page_label = " · ".join(str(self.labels["page_of"][lang]) for lang in languages)
+        theme = self.theme
+        if accent:  # the plan's own accent colour (validated as #RRGGBB)
+            theme = theme.model_copy(update={"colours": theme.colours.model_copy(update={"accent": accent})})
         template = self.environment.get_template("style.css.j2")
-        return template.render(theme=self.theme, page_label=_css_counter_content(page_label), traditional=traditional)
+        return template.render(theme=theme, page_label=_css_counter_content(page_label), traditional=traditional)
+
+
+def fit(text: str, limit: int = 255) -> str:
+    """`text`, or its first limit-1 characters and an ellipsis: what a document property can hold."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _spaced(text: str, language: str) -> Markup | str:
@@ -337,31 +340,6 @@ class _ConfinedLoader(jinja2.BaseLoader):
 
     def list_templates(self) -> list[str]:
         return sorted(path.name for path in self.templates.files())
-
-
-class _Fills(dict[str, str]):
-    """Placeholder values for one language; unknown {names} stay as written (page labels)."""
-
-    def __init__(self, values: dict[str, Any], language: str) -> None:
-        super().__init__({k: v[language] if isinstance(v, Bilingual) else str(v) for k, v in values.items()})
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _fill(wording: str, fills: _Fills) -> str:
-    """{name} placeholders filled, nothing else: no attribute, index, conversion or format spec.
-
-    str.format would follow {brand.__class__.__mro__} into the objects (and {x:>99999999} would
-    allocate on request); labels come from template sets that may be an agency's. catalogue.py
-    refuses any other placeholder when the labels load.
-    """
-    parts = []
-    for literal, name, _, _ in string.Formatter().parse(wording):
-        parts.append(literal)
-        if name is not None:
-            parts.append(fills[name])
-    return "".join(parts)
 
 
 def _css_counter_content(label: str) -> Markup:

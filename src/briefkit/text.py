@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import babel
+import babel.dates
+import babel.numbers
+import babel.units
 from markupsafe import Markup, escape
 
 from .editions import HAN_RANGES
@@ -16,9 +22,6 @@ from .editions import HAN_RANGES
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"(?<!\*)\*(?=\S)([^*]+?)(?<=\S)\*(?!\*)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\(((?:https?://|mailto:)[^\s()<>\"']+)\)")
-_MONTHS = (
-    "January February March April May June July August September October November December".split()
-)
 
 
 def inline_markdown(text: str) -> Markup:
@@ -94,11 +97,17 @@ def plain_text(text: str) -> str:
     return _ITALIC.sub(r"\1", text)
 
 
+LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
+
+
+def locale_of(language: str) -> str:
+    """'en' -> en_GB (the documents spell British English), 'zh'/'zh-Hant' -> zh_Hans_CN (converted later)."""
+    return LOCALES["zh" if language.startswith("zh") else "en"]
+
+
 def format_date(value: dt.date, language: str) -> str:
-    """7 May 2018 / 2018年5月7日."""
-    if language.startswith("zh"):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    """7 May 2018 / 2018年5月7日, from CLDR through Babel."""
+    return babel.dates.format_date(value, format="long", locale=locale_of(language))
 
 
 def format_month(when: str, language: str) -> str:
@@ -106,26 +115,76 @@ def format_month(when: str, language: str) -> str:
     parts = [int(part) for part in when.split("-")]
     if len(parts) >= 3:
         return format_date(dt.date(*parts[:3]), language)
+    locale = locale_of(language)
     if len(parts) == 2:
-        year, month = parts
-        return f"{year}年{month}月" if language.startswith("zh") else f"{_MONTHS[month - 1]} {year}"
-    return f"{parts[0]}年" if language.startswith("zh") else str(parts[0])
+        return babel.dates.format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=locale)
+    return babel.dates.format_skeleton("y", dt.date(parts[0], 1, 1), locale=locale)
+
+
+def format_time(value: dt.datetime, language: str) -> str:
+    return babel.dates.format_time(value, format="HH:mm", locale=locale_of(language))
+
+
+def zone_name(value: dt.datetime, zone: str | None, language: str) -> str:
+    """The time zone as CLDR names it (China Time, 英国时间), or UTC+08:00 for a bare offset."""
+    if zone:
+        return str(babel.dates.get_timezone_name(ZoneInfo(zone), "long", locale=locale_of(language)))
+    offset = value.strftime("%z")
+    return "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
 
 
 def format_datetime(value: dt.datetime, language: str) -> str:
-    """An embargo time with its zone: 10:00 UTC+08:00, 7 May 2018 / 2018年5月7日 10:00（UTC+08:00）."""
-    offset = value.strftime("%z")
-    zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
-    clock = value.strftime("%H:%M")
+    """An embargo time with its offset: 10:00 UTC+08:00, 7 May 2018 / 2018年5月7日 10:00（UTC+08:00）."""
+    zone = zone_name(value, None, language)
     if language.startswith("zh"):
-        return f"{format_date(value.date(), language)} {clock}（{zone}）"
-    return f"{clock} {zone}, {format_date(value.date(), language)}"
+        return f"{format_date(value.date(), language)} {format_time(value, language)}（{zone}）"
+    return f"{format_time(value, language)} {zone}, {format_date(value.date(), language)}"
 
 
-def format_number(value: float | int | None) -> str:
-    """3 -> '3'; 3.0 -> '3'; 1234567 -> '1,234,567'."""
+def format_number(value: float | int | None, language: str = "en") -> str:
+    """3 -> '3'; 3.0 -> '3'; 1234567 -> '1,234,567'; per locale."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return f"{value:,}"
+    return str(babel.numbers.format_decimal(value, locale=locale_of(language)))
+
+
+def format_quantity(value: float | int, unit: Any, language: str, compact: bool = False) -> str:
+    """A number with its unit, per language: 80% / CN¥2.5B / ¥25亿 / 12 kilometres / 12公里 / 3 companies / 3家.
+
+    `unit` is None, 'percent', a currency code, a CLDR unit id or a model with en/zh (and en_one).
+    """
+    locale = locale_of(language)
+    zh = language.startswith("zh")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    # Millions read better as words: 2 million trees / 200万株, not 2,000,000.
+    compact = compact or (abs(value) >= 1_000_000 and value % 10_000 == 0)
+    if unit is None or (not isinstance(unit, str) and compact):
+        if compact:
+            number = str(babel.numbers.format_compact_decimal(
+                value, format_type="short" if zh else "long", locale=locale, fraction_digits=2))
+            if unit is None:
+                return number
+            return f"{number}{unit.zh}" if zh else f"{number} {unit.en}"
+        return format_number(value, language)
+    if isinstance(unit, str):
+        if unit == "percent":
+            return str(babel.numbers.format_percent(value / 100, format="#,##0.##%", locale=locale))
+        if len(unit) == 3 and unit.isupper():
+            if compact:
+                return str(babel.numbers.format_compact_currency(value, unit, locale=locale, fraction_digits=1))
+            return str(babel.numbers.format_currency(value, unit, locale=locale, format="¤#,##0.##",
+                                                     currency_digits=False))
+        return str(babel.units.format_unit(value, unit, length="short", locale=locale))
+    number = format_number(value, language)
+    if zh:
+        return f"{number}{unit.zh}"
+    singular = getattr(unit, "en_one", None)
+    return f"{number} {singular if value == 1 and singular else unit.en}"
+
+
+def plural_category(count: int, language: str) -> str:
+    """CLDR plural category of `count` in `language`: 'one' or 'other' in English, always 'other' in Chinese."""
+    return str(babel.Locale.parse(locale_of(language)).plural_form(count))

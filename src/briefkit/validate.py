@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import media
+from . import media, tables
 from .editions import LANGUAGE_NAMES
 from .errors import ContentError, Location, Problem
 from .files import display_path
@@ -51,29 +51,49 @@ class LoadedPlan:
         return self.source_map.locate(path)
 
 
-def load_plan(plan_file: Path) -> LoadedPlan:
-    """Read, parse and validate one plan file; raise ContentError with every problem."""
+def load_plan(plan_file: Path, *, drafting: bool = False) -> LoadedPlan:
+    """Read, parse and validate one plan file; raise ContentError with every problem.
+
+    `drafting`: only English editions will be built, so a missing Chinese text is a
+    warning (the English stands in for it) instead of an error.
+    """
     plan_file = Path(plan_file)
     display = display_path(plan_file)
     loaded = load_yaml(plan_file, display)
     problems = list(loaded.problems)
     plan: Plan | None = None
+    warnings: list[Problem] = []
     if not isinstance(loaded.data, dict):
         problems.append(Problem(loaded.source_map.locate(()), "expected a mapping of plan fields at the top level"))
+    elif loaded.data.get("schema", 1) == 1:
+        # A schema-1 plan would fail on a dozen fields; one message says what to do instead.
+        at = ("schema",) if "schema" in loaded.data else ()
+        message = f"this plan is in schema 1; run `briefkit migrate {display}` to upgrade it to schema 2"
+        raise ContentError([Problem(loaded.source_map.locate(at), message)])
     else:
         data = dict(loaded.data)
         data.pop("$schema", None)  # editors may write the schema link as a key
+        if drafting:
+            drafted = _fill_chinese(data, ())
+            warnings = [Problem(loaded.source_map.locate(path), "missing Simplified Chinese text (drafting: only "
+                                "English editions can be built)", severity="warning") for path in drafted]
         problems.extend(_cross_check(data, plan_file.parent, loaded.source_map))
         try:
             plan = Plan.model_validate(data)
         except ValidationError as exc:
             reported = {problem.location.field for problem in problems}
+            refused = {problem.location.field for problem in loaded.problems}
             # A value the reader already refused need not be reported again as the wrong type.
+            # Nor need the mapping that holds it be reported as incomplete (a contact without its e-mail).
             problems.extend(
                 problem
                 for problem in schema_problems(exc, loaded.data, loaded.source_map)
                 if problem.location.field not in reported
+                and not any(field.startswith(f"{problem.location.field}.") for field in refused)
             )
+    if plan is not None:
+        plan, csv_problems = _with_csv(plan, plan_file.parent, loaded.source_map)
+        problems.extend(csv_problems)
     glossary_map = None
     glossary_file = plan_file.parent / GLOSSARY_FILE
     if glossary_file.is_file():
@@ -92,7 +112,63 @@ def load_plan(plan_file: Path) -> LoadedPlan:
         gaps = any(p.message.startswith("missing ") and p.message.endswith(" text") for p in problems)
         summary = translation_summary(loaded.data) if gaps else ""
         raise ContentError(problems, f"{display}: {summary}" if summary else "")
-    return LoadedPlan(plan, plan_file.parent, loaded.source_map, glossary_map)
+    return LoadedPlan(plan, plan_file.parent, loaded.source_map, glossary_map, warnings)
+
+
+def _fill_chinese(node: Any, path: PathKey) -> list[PathKey]:
+    """Give every English-only text pair its English as Chinese, in place; return where that was done."""
+    filled: list[PathKey] = []
+    if isinstance(node, dict):
+        english = node.get("en")
+        if isinstance(english, str) and english.strip() and set(node) <= {"en", "zh", "en_one", "note", "zh-Hant"}:
+            chinese = node.get("zh")
+            if not (isinstance(chinese, str) and chinese.strip()):
+                node["zh"] = english
+                filled.append((*path, "zh"))
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                node[key] = value = value if not isinstance(value, dict) else dict(value)
+                filled.extend(_fill_chinese(value, (*path, key)))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            filled.extend(_fill_chinese(item, (*path, index)))
+    return filled
+
+
+def _with_csv(plan: Plan, folder: Path, source_map: SourceMap) -> tuple[Plan, list[Problem]]:
+    """The plan with its CSV files read in: plan-wide targets and tables of free sections."""
+    problems: list[Problem] = []
+    update: dict[str, Any] = {}
+    if plan.targets_csv:
+        display = display_path(folder / plan.targets_csv)
+        try:
+            targets, found = tables.load_targets(folder, plan.targets_csv, display)
+        except tables.CsvError as exc:
+            problems.append(Problem(source_map.locate(("targets_csv",)), str(exc)))
+        else:
+            problems.extend(found)
+            update["targets"] = [*plan.targets, *targets]
+    sections = []
+    for index, section in enumerate(plan.sections):
+        blocks = []
+        for block_index, block in enumerate(section.blocks):
+            if block.table is not None and block.table.csv:
+                path = ("sections", index, "blocks", block_index, "table", "csv")
+                try:
+                    table, messages = tables.load_table(folder, block.table, display_path(folder / block.table.csv))
+                except tables.CsvError as exc:
+                    problems.append(Problem(source_map.locate(path), str(exc)))
+                else:
+                    for message in messages:
+                        where, _, text = message.partition(": ")
+                        file, line, column = where.rsplit(":", 2)
+                        problems.append(Problem(Location(file, int(line), int(column), "table"), text))
+                    block = block.model_copy(update={"table": table})
+            blocks.append(block)
+        sections.append(section.model_copy(update={"blocks": blocks}))
+    if plan.sections:
+        update["sections"] = sections
+    return (plan.model_copy(update=update) if update else plan), problems
 
 
 def translation_summary(data: Any) -> str:
@@ -275,6 +351,8 @@ def _message(kind: str, error: Any, path: PathKey, root: type[BaseModel] = Plan)
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"must be one of {expected}; got {given!r}"
+    if kind == "string_pattern_mismatch" and "#" in str(error.get("ctx", {}).get("pattern", "")):
+        return f"{given!r} is not a colour: write it as #RRGGBB, e.g. #0a5c8a"
     if kind == "string_pattern_mismatch":
         return f"{given!r} is not a valid id: use lowercase letters, digits and hyphens"
     if kind == "too_short":
@@ -314,7 +392,7 @@ def _cross_check(data: dict[str, Any], folder: Path, source_map: SourceMap) -> l
         value = data.get(key)
         return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
 
-    for collection in ("actions", "zones", "media"):
+    for collection in ("groups", "actions", "places", "media", "sections"):
         first: dict[str, int] = {}
         for index, item in entries(collection):
             item_id = item.get("id")
@@ -323,15 +401,42 @@ def _cross_check(data: dict[str, Any], folder: Path, source_map: SourceMap) -> l
             if item_id in first:
                 problem((collection, index, "id"), f"duplicate id '{item_id}' (also {collection}[{first[item_id]}])")
             first.setdefault(item_id, index)
-    zone_ids = [str(zone.get("id")) for _, zone in entries("zones")]
-    zones_readable = data.get("zones") is None or isinstance(data.get("zones"), list)
-    for index, action in entries("actions") if zones_readable else []:
-        places = action.get("places")
+
+    def refer(path: PathKey, value: Any, known: list[str], what: str) -> None:
+        if isinstance(value, str) and value not in known:
+            close = difflib.get_close_matches(value, known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else (f"; known: {', '.join(known)}" if known else "")
+            problem(path, f"no {what} with id '{value}'{hint}")
+
+    def ids(key: str, source: list[tuple[int, dict[str, Any]]] | None = None) -> list[str]:
+        return [str(item.get("id")) for _, item in (entries(key) if source is None else source)]
+
+    event = data.get("event")
+    speakers = event.get("speakers") if isinstance(event, dict) else None
+    speakers = speakers if isinstance(speakers, list) else []
+    speaker_entries = [(i, s) for i, s in enumerate(speakers) if isinstance(s, dict)]
+    speaker_ids = [i for i in ids("", speaker_entries) if i != "None"]
+    group_ids, place_ids, media_ids = ids("groups"), ids("places"), ids("media")
+    places_readable = data.get("places") is None or isinstance(data.get("places"), list)
+    for index, action in entries("actions"):
+        if "group" in action and (data.get("groups") is None or isinstance(data.get("groups"), list)):
+            refer(("actions", index, "group"), action.get("group"), group_ids, "group")
+        places = action.get("places") if places_readable else None
         for place_index, place in enumerate(places if isinstance(places, list) else []):
-            if isinstance(place, str) and place not in zone_ids:
-                close = difflib.get_close_matches(place, zone_ids, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                problem(("actions", index, "places", place_index), f"no zone with id '{place}'{hint}")
+            refer(("actions", index, "places", place_index), place, place_ids, "place")
+    for index, quote in entries("quotes"):
+        refer(("quotes", index, "speaker"), quote.get("speaker"), speaker_ids, "speaker")
+    for index, section in entries("sections"):
+        blocks = section.get("blocks")
+        for block_index, block in enumerate(blocks if isinstance(blocks, list) else []):
+            if not isinstance(block, dict):
+                continue
+            where = ("sections", index, "blocks", block_index)
+            if "figure" in block:
+                refer((*where, "figure"), block.get("figure"), media_ids, "media entry")
+            said = block.get("quote")
+            if isinstance(said, dict) and "speaker" in said:
+                refer((*where, "quote", "speaker"), said.get("speaker"), speaker_ids, "speaker")
     period = data.get("period")
     if isinstance(period, dict) and all(isinstance(period.get(k), int) for k in ("start", "end")):
         if period["start"] > period["end"]:
@@ -340,6 +445,9 @@ def _cross_check(data: dict[str, Any], folder: Path, source_map: SourceMap) -> l
     issuer = data.get("issuer")
     if isinstance(issuer, dict) and issuer.get("logo") is not None:
         images.append((("issuer", "logo"), issuer.get("logo")))
+    for index, co_issuer in entries("co_issuers"):
+        if co_issuer.get("logo") is not None:
+            images.append((("co_issuers", index, "logo"), co_issuer.get("logo")))
     for path, reference in images:
         if isinstance(reference, str) and reference:
             error = media.check_image(folder, reference)

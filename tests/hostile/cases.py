@@ -50,7 +50,7 @@ def edit(old: str, new: str, text: str = M) -> str:
 
 
 def media(path: str) -> str:
-    """A media entry appended to the minimal plan: its path value is at line 30, column 11."""
+    """A media entry appended to the minimal plan: its path value is at line 34, column 11."""
     return M + (
         f"media:\n  - id: photo\n    path: {path}\n    caption: {{en: A photo, zh: 一张照片}}\n"
         "    credit: {en: 'Photo: X', zh: 图片来源：X}\n    alt: {en: A photo, zh: 一张照片}\n"
@@ -58,7 +58,7 @@ def media(path: str) -> str:
 
 
 def logo(path: str) -> str:
-    """The issuer's logo: its value is at line 7, column 9."""
+    """The issuer's logo: its value is at line 8, column 9."""
     return edit("  name: {en: Example City Government, zh: 示例市人民政府}\n",
                 f"  name: {{en: Example City Government, zh: 示例市人民政府}}\n  logo: {path}\n")
 
@@ -145,42 +145,42 @@ CASES: list[Case] = [
     Case(
         "colon-and-space-in-plain-text",
         M + "subtitle: {en: Note: a colon, zh: 注意}\n",
-        ("plan/plan.yaml:28:20: YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping)",),
+        ("plan/plan.yaml:32:20: YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping)",),
     ),
     Case(
         "indentation-off-by-one",
         edit("    group: additional\n", "   group: additional\n"),
-        ("plan/plan.yaml:22:4: YAML syntax error: did not find expected '-' indicator (while parsing a block collection)",),
+        ("plan/plan.yaml:23:4: YAML syntax error: did not find expected '-' indicator (while parsing a block collection)",),
     ),
     Case(
         "unclosed-single-quote-in-flow-mapping",
         edit("title: {en: First action, zh: 第一项行动}", "title: {en: 'First action, zh: 第一项行动}"),
-        ("plan/plan.yaml:20:17: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)",),
+        ("plan/plan.yaml:21:17: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)",),
     ),
     Case(
         "unclosed-double-quote-at-end-of-file",
         M + 'subtitle: {en: "Unfinished\n',
-        ("plan/plan.yaml:28:16: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)",),
+        ("plan/plan.yaml:32:16: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)",),
     ),
     Case(
         "tab-before-a-list-item",
         edit("  - id: first\n", "\t- id: first\n"),
-        ("plan/plan.yaml:18:1: tab character: YAML indents with spaces only",),
+        ("plan/plan.yaml:19:1: tab character: YAML indents with spaces only",),
     ),
     Case(
         "undefined-alias",
         M + "subtitle: *standfirst\n",
-        ("plan/plan.yaml:28:11: YAML syntax error: found undefined alias",),
+        ("plan/plan.yaml:32:11: YAML syntax error: found undefined alias",),
     ),
     Case(
         "unknown-escape-in-double-quotes",
         edit(LINE15, 'summary: {en: "Up 50\\% on last year", zh: 一段简短的概要。}'),
-        ("plan/plan.yaml:15:21: YAML syntax error: found unknown escape character (while parsing a quoted scalar)",),
+        ("plan/plan.yaml:16:21: YAML syntax error: found unknown escape character (while parsing a quoted scalar)",),
     ),
     Case(
         "second-document-in-the-file",
         M + "---\nid: another-plan\n",
-        ("plan/plan.yaml:28:1: YAML syntax error: but found another document (expected a single document in the stream)",),
+        ("plan/plan.yaml:32:1: YAML syntax error: but found another document (expected a single document in the stream)",),
     ),
     Case(
         "yaml-2-directive",
@@ -190,32 +190,32 @@ CASES: list[Case] = [
     Case(
         "merge-key",
         edit("  - id: second\n", "  - <<: {group: additional}\n    id: second\n"),
-        ("plan/plan.yaml:21:5: actions[1]: merge keys (<<) are not supported: write the fields out",),
+        ("plan/plan.yaml:22:5: actions[1]: merge keys (<<) are not supported: write the fields out",),
     ),
     Case(
         "include-tag",
         M + "background: !include background.yaml\n",
-        ("plan/plan.yaml:28:13: background: unsupported YAML tag !include",),
+        ("plan/plan.yaml:32:13: background: unsupported YAML tag !include",),
     ),
     Case(
         "binary-tag",
         logo("!!binary R0lGODlhAQABAAAAACw="),
-        ("plan/plan.yaml:7:9: issuer.logo: unsupported YAML tag tag:yaml.org,2002:binary",),
+        ("plan/plan.yaml:8:9: issuer.logo: unsupported YAML tag tag:yaml.org,2002:binary",),
     ),
     Case(
         "set-tag-on-a-collection",
-        edit("zones:\n", "zones: !!set\n"),
-        ("plan/plan.yaml:25:8: zones: unsupported YAML tag tag:yaml.org,2002:set",),
+        edit("places:\n", "places: !!set\n"),
+        ("plan/plan.yaml:26:9: places: unsupported YAML tag tag:yaml.org,2002:set",),
     ),
     Case(
         "list-as-a-key",
         M + "? [en, zh]\n: both\n",
-        ("plan/plan.yaml:28:3: a key must be plain text",),
+        ("plan/plan.yaml:32:3: a key must be plain text",),
     ),
     Case(
         "alias-that-contains-itself",
         M + "subtitle: &loop {en: *loop, zh: 循环}\n",
-        ("plan/plan.yaml:28:11: subtitle.en: an alias refers to the value that contains it",),
+        ("plan/plan.yaml:32:11: subtitle.en: an alias refers to the value that contains it",),
     ),
     # -- encodings and binary files ------------------------------------------------------------
     Case("only-a-byte-order-mark", b"\xef\xbb\xbf", ("plan/plan.yaml:1:1: file is empty: expected a plan mapping",)),
@@ -227,23 +227,23 @@ CASES: list[Case] = [
     Case(
         "gbk-encoded-chinese",
         M.encode("gbk"),
-        ("plan/plan.yaml:6:44: file is not UTF-8: byte 0xC0 cannot start a character; save the file as UTF-8",),
+        ("plan/plan.yaml:7:44: file is not UTF-8: byte 0xC0 cannot start a character; save the file as UTF-8",),
     ),
     Case(
         "windows-1252-curly-quotes",
         M.encode().replace(b"A short summary.", b"\x93A short\x94 summary."),
-        ("plan/plan.yaml:15:15: file is not UTF-8: byte 0x93 cannot start a character; save the file as UTF-8",),
+        ("plan/plan.yaml:16:15: file is not UTF-8: byte 0x93 cannot start a character; save the file as UTF-8",),
     ),
     Case(
         "cut-short-in-the-middle-of-a-character",
-        M.encode()[:-3],
-        ("plan/plan.yaml:27:39: file is not UTF-8: it ends in the middle of a character (was it cut short?); "
+        M.encode()[:-4],
+        ("plan/plan.yaml:31:61: file is not UTF-8: it ends in the middle of a character (was it cut short?); "
          "save the file as UTF-8",),
     ),
     Case(
         "utf-8-encoded-surrogate",
         M.encode().replace(b"A short summary.", b"A short \xed\xa0\x80summary."),
-        ("plan/plan.yaml:15:23: file is not UTF-8: the bytes 0xED 0xA0 are not a character; save the file as UTF-8 "
+        ("plan/plan.yaml:16:23: file is not UTF-8: the bytes 0xED 0xA0 are not a character; save the file as UTF-8 "
          "(was it saved as GBK or Windows-1252?)",),
     ),
     Case("nul-bytes", b"\x00" * 64, ("plan/plan.yaml:1:1: control character U+0000 is not allowed in a plan file",)),
@@ -267,7 +267,7 @@ CASES: list[Case] = [
     Case(
         "oversized-data-url-image",
         media("'data:image/png;base64," + "A" * (1536 * 1024) + "'"),
-        ("plan/plan.yaml:30:11: media[0].path: 'data:' references are not allowed; give a file path relative to the plan folder",),
+        ("plan/plan.yaml:34:11: media[0].path: 'data:' references are not allowed; give a file path relative to the plan folder",),
     ),
     Case(
         "data-url-over-the-file-limit",
@@ -277,22 +277,22 @@ CASES: list[Case] = [
     Case(
         "billion-laughs-of-mappings",
         BOMB_OF_MAPPINGS,
-        ("plan/plan.yaml:32:1: e: more than 100000 values after expanding aliases (an alias bomb?)",),
+        ("plan/plan.yaml:36:1: e: more than 100000 values after expanding aliases (an alias bomb?)",),
     ),
     Case(
         "huge-flat-list",
         M + "key_figures: [" + "x, " * 120_000 + "]\n",
-        ("plan/plan.yaml:28:1: key_figures: more than 100000 values; a plan file holds at most 100000",),
+        ("plan/plan.yaml:32:1: key_figures: more than 100000 values; a plan file holds at most 100000",),
     ),
     Case(
         "deep-block-nesting",
         DEEP_BLOCK,
-        (f"plan/plan.yaml:69:83: background{'.a' * 40}: nested more than 40 levels deep",),
+        (f"plan/plan.yaml:73:83: background{'.a' * 40}: nested more than 40 levels deep",),
     ),
     Case(
         "deep-flow-nesting-past-the-parser-limit",
         M + "background: " + "[" * 5000 + "]" * 5000 + "\n",
-        ("plan/plan.yaml:28:1012: YAML syntax error: exceeded maximum nesting depth (while increasing flow level)",),
+        ("plan/plan.yaml:32:1012: YAML syntax error: exceeded maximum nesting depth (while increasing flow level)",),
     ),
     # -- types, keys, translations -------------------------------------------------------------
     Case("plain-text-file", "Shanghai press plan, draft 2\n",
@@ -300,135 +300,135 @@ CASES: list[Case] = [
     Case(
         "bilingual-text-as-a-list",
         edit(LINE15, "summary: [A short summary., 一段简短的概要。]"),
-        ("plan/plan.yaml:15:10: summary: expected English and Chinese text as {en: ..., zh: ...}, got a list",),
+        ("plan/plan.yaml:16:10: summary: expected English and Chinese text as {en: ..., zh: ...}, got a list",),
     ),
     Case(
         "nothing-where-text-is-required",
         edit("headline: {en: Example City launches 3 actions, zh: 示例市推出3项行动}", "headline: ~"),
-        ("plan/plan.yaml:14:11: headline: expected English and Chinese text as {en: ..., zh: ...}, got nothing",),
+        ("plan/plan.yaml:15:11: headline: expected English and Chinese text as {en: ..., zh: ...}, got nothing",),
     ),
     Case(
         "yes-no-field-given-a-word",
         edit("date: 2020-01-15\nissuer", "date: 2020-01-15\ndate_illustrative: maybe\nissuer"),
-        ("plan/plan.yaml:5:20: date_illustrative: expected true or false, got text 'maybe'",),
+        ("plan/plan.yaml:6:20: date_illustrative: expected true or false, got text 'maybe'",),
     ),
     Case(
         "year-in-words",
         edit("{start: 2020, end: 2022}", "{start: 2020, end: twenty-twenty-two}"),
-        ("plan/plan.yaml:16:28: period.end: input should be a valid integer, unable to parse string as an integer",),
+        ("plan/plan.yaml:17:28: period.end: input should be a valid integer, unable to parse string as an integer",),
     ),
     Case(
         "target-value-in-words",
         edit("        value: 10\n", "        value: lots\n", ACTION_WITH_TARGET),
-        ("plan/plan.yaml:27:16: actions[1].targets[0].value: input should be a valid number, unable to parse string as a number",),
+        ("plan/plan.yaml:28:16: actions[1].targets[0].value: input should be a valid number, unable to parse string as a number",),
     ),
     Case(
         "third-language",
         edit("title: {en: First action, zh: 第一项行动}", "title: {en: First action, zh: 第一项行动, fr: Première action}"),
-        ("plan/plan.yaml:20:42: actions[0].title.fr: unknown key 'fr'; expected one of: en, zh",),
+        ("plan/plan.yaml:21:42: actions[0].title.fr: unknown key 'fr'; expected one of: en, zh",),
     ),
     Case(
         "zh-cn-instead-of-zh",
         edit("title: {en: First action, zh: 第一项行动}", "title: {en: First action, zh-CN: 第一项行动}"),
-        ("plan/plan.yaml:20:31: actions[0].title.zh-CN: unknown key 'zh-CN'; did you mean 'zh'?",),
+        ("plan/plan.yaml:21:31: actions[0].title.zh-CN: unknown key 'zh-CN'; did you mean 'zh'?",),
     ),
     Case(
-        "zones-as-text",
-        edit("zones:\n  - id: harbour\n    name: {en: Harbour District, zh: 港区}", "zones: harbour"),
-        ("plan/plan.yaml:25:8: zones: expected a list, got text 'harbour'",),
+        "places-as-text",
+        edit("places:\n  - id: harbour\n    name: {en: Harbour District, zh: 港区}", "places: harbour"),
+        ("plan/plan.yaml:26:9: places: expected a list, got text 'harbour'",),
     ),
     Case(
         "misspelt-key-deep-in-a-target",
         edit("      - metric: {en: Output", "      - metirc: {en: Output", ACTION_WITH_TARGET),
-        ("plan/plan.yaml:26:9: actions[1].targets[0].metirc: unknown key 'metirc'; did you mean 'metric'?",),
+        ("plan/plan.yaml:27:9: actions[1].targets[0].metirc: unknown key 'metirc'; did you mean 'metric'?",),
     ),
     Case(
         "plan-id-that-would-leave-output",
         edit("id: minimal", "id: ../../etc"),
-        ("plan/plan.yaml:1:5: id: '../../etc' is not a valid id: use lowercase letters, digits and hyphens",),
+        ("plan/plan.yaml:2:5: id: '../../etc' is not a valid id: use lowercase letters, digits and hyphens",),
     ),
     Case(
         "missing-chinese-in-a-list-item",
         edit("    places: [harbour]\n", "    places: [harbour]\n    measures:\n      - {en: Build a port}\n"),
-        ("plan/plan.yaml:26:9: actions[1].measures[0].zh: missing Simplified Chinese text",),
-        summary="plan/plan.yaml: en: 11/11 fields, zh: 10/11 fields",
+        ("plan/plan.yaml:27:9: actions[1].measures[0].zh: missing Simplified Chinese text",),
+        summary="plan/plan.yaml: en: 13/13 fields, zh: 12/13 fields",
     ),
     Case(
         "chinese-that-is-only-an-ideographic-space",
         edit("zh: 第一项行动", "zh: '\u3000'"),
-        ("plan/plan.yaml:20:35: actions[0].title.zh: missing Simplified Chinese text",),
-        summary="plan/plan.yaml: en: 10/10 fields, zh: 9/10 fields",
+        ("plan/plan.yaml:21:35: actions[0].title.zh: missing Simplified Chinese text",),
+        summary="plan/plan.yaml: en: 12/12 fields, zh: 11/12 fields",
     ),
     # -- control, invisible and bidirectional characters ---------------------------------------
     Case(
         "right-to-left-override-in-english",
         edit("A short summary.", "Invoice \u202egnp.exe"),
-        ("plan/plan.yaml:15:15: summary.en: bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE) is "
+        ("plan/plan.yaml:16:15: summary.en: bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE) is "
          "not allowed in text: it can make text display differently from what reviewers read",),
     ),
     Case(
         "bidirectional-isolate-in-chinese",
         edit("一段简短的概要。", "一段简短\u2067的概要\u2069。"),
-        ("plan/plan.yaml:15:37: summary.zh: bidirectional control character U+2067 (RIGHT-TO-LEFT ISOLATE) is "
+        ("plan/plan.yaml:16:37: summary.zh: bidirectional control character U+2067 (RIGHT-TO-LEFT ISOLATE) is "
          "not allowed in text: it can make text display differently from what reviewers read",),
     ),
     Case(
         "bidirectional-override-in-a-comment",
         edit("status: final\n", "status: final  # \u202eisn't this a draft?\n"),
-        ("plan/plan.yaml:3:18: bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed in "
+        ("plan/plan.yaml:4:18: bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed in "
          "comments or between values: it can make the file display differently from what reviewers read",),
     ),
     Case(
         "bidirectional-embedding-in-a-key",
         M + "\u202asubtitle: {en: Sub, zh: 副标题}\n",
-        ("plan/plan.yaml:28:1: subtitle: bidirectional control character U+202A (LEFT-TO-RIGHT EMBEDDING) is not "
+        ("plan/plan.yaml:32:1: subtitle: bidirectional control character U+202A (LEFT-TO-RIGHT EMBEDDING) is not "
          "allowed in a key: it can make text display differently from what reviewers read",),
     ),
     Case(
         "zero-width-space-in-an-e-mail-address",
         M + "contacts:\n  - name: {en: Li Hua, zh: 李华}\n    role: {en: Press, zh: 新闻}\n"
         "    email: press@exam\u200bple.org\n",
-        ("plan/plan.yaml:31:12: contacts[0].email: invisible character U+200B (ZERO WIDTH SPACE) is not allowed in "
+        ("plan/plan.yaml:35:12: contacts[0].email: invisible character U+200B (ZERO WIDTH SPACE) is not allowed in "
          "text: it breaks search, links and line breaks; delete it",),
     ),
     Case(
         "byte-order-mark-inside-text",
         edit("A short summary.", "A short\ufeff summary."),
-        ("plan/plan.yaml:15:15: summary.en: invisible character U+FEFF (ZERO WIDTH NO-BREAK SPACE) is not allowed "
+        ("plan/plan.yaml:16:15: summary.en: invisible character U+FEFF (ZERO WIDTH NO-BREAK SPACE) is not allowed "
          "in text: it breaks search, links and line breaks; delete it",),
     ),
     Case(
         "windows-1252-quote-decoded-as-latin-1",
         edit(LINE15, 'summary: {en: "The city\\x92s plan", zh: 一段简短的概要。}'),
-        ("plan/plan.yaml:15:15: summary.en: control character U+0092 is not allowed in text (a Windows quote or "
+        ("plan/plan.yaml:16:15: summary.en: control character U+0092 is not allowed in text (a Windows quote or "
          "dash decoded wrongly?)",),
     ),
     Case(
         "raw-c1-control-character",
         edit("A short summary.", "The city\u0092s plan"),
-        ("plan/plan.yaml:15:23: control character U+0092 is not allowed in a plan file (a Windows quote or dash "
+        ("plan/plan.yaml:16:23: control character U+0092 is not allowed in a plan file (a Windows quote or dash "
          "decoded wrongly?)",),
     ),
     Case(
         "terminal-escape-sequence",
         edit(LINE15, 'summary: {en: "\\e[2J\\e[31mpwned", zh: 一段简短的概要。}'),
-        ("plan/plan.yaml:15:15: summary.en: control character U+001B is not allowed in text",),
+        ("plan/plan.yaml:16:15: summary.en: control character U+001B is not allowed in text",),
     ),
     Case(
         "control-character-in-a-key",
         edit("    title: {en: First action", '    "ti\\x01tle": {en: First action'),
-        ("plan/plan.yaml:20:5: actions[0].title: control character U+0001 is not allowed in a key",),
+        ("plan/plan.yaml:21:5: actions[0].title: control character U+0001 is not allowed in a key",),
     ),
     Case(
         "nul-in-an-image-path",
         media('"media/ok.png\\0.txt"'),
-        ("plan/plan.yaml:30:11: media[0].path: control character U+0000 is not allowed in text",),
+        ("plan/plan.yaml:34:11: media[0].path: control character U+0000 is not allowed in text",),
         files={"media/ok.png": png()},
     ),
     Case(
         "noncharacter-u-fffe",
         edit(LINE15, 'summary: {en: "A short\\uFFFE summary.", zh: 一段简短的概要。}'),
-        ("plan/plan.yaml:15:15: summary.en: control character U+FFFE is not allowed in text",),
+        ("plan/plan.yaml:16:15: summary.en: control character U+FFFE is not allowed in text",),
     ),
     Case(
         "soft-hyphen-in-english",
@@ -504,80 +504,80 @@ CASES: list[Case] = [
     Case(
         "thirtieth-of-february",
         edit("date: 2020-01-15\nissuer", "date: 2018-02-30\nissuer"),
-        ("plan/plan.yaml:4:7: date: not a valid date: '2018-02-30'; write it as YYYY-MM-DD",),
+        ("plan/plan.yaml:5:7: date: not a valid date: '2018-02-30'; write it as YYYY-MM-DD",),
     ),
     Case(
         "leap-day-in-a-common-year",
         edit("  date: 2020-01-15\n", "  date: 2019-02-29\n"),
-        ("plan/plan.yaml:9:9: event.date: not a valid date: '2019-02-29'; write it as YYYY-MM-DD",),
+        ("plan/plan.yaml:10:9: event.date: not a valid date: '2019-02-29'; write it as YYYY-MM-DD",),
     ),
     Case(
         "time-zone-plus-25-hours",
         M + "embargo: 2018-05-07T10:00:00+25:00\n",
-        ("plan/plan.yaml:28:10: embargo: not a valid date and time: '2018-05-07T10:00:00+25:00'; write it as "
-         "2018-05-07T10:00:00+08:00",),
+        ("plan/plan.yaml:32:10: embargo: not a valid date and time: '2018-05-07T10:00:00+25:00'; write it as "
+         "2026-03-02T10:00 Asia/Shanghai (a time and an IANA time-zone name) or with an offset, +08:00",),
     ),
     Case(
         "time-zone-by-name",
         M + "embargo: 2018-05-07 10:00 CST\n",
-        ("plan/plan.yaml:28:10: embargo: not a valid date and time: '2018-05-07 10:00 CST'; write it as "
-         "2018-05-07T10:00:00+08:00",),
+        ("plan/plan.yaml:32:10: embargo: not a valid date and time: '2018-05-07 10:00 CST'; write it as "
+         "2026-03-02T10:00 Asia/Shanghai (a time and an IANA time-zone name) or with an offset, +08:00",),
     ),
     Case(
         "twenty-fifth-hour",
         M + "embargo: 2018-05-07T25:00:00+08:00\n",
-        ("plan/plan.yaml:28:10: embargo: not a valid date and time: '2018-05-07T25:00:00+08:00'; write it as "
-         "2018-05-07T10:00:00+08:00",),
+        ("plan/plan.yaml:32:10: embargo: not a valid date and time: '2018-05-07T25:00:00+08:00'; write it as "
+         "2026-03-02T10:00 Asia/Shanghai (a time and an IANA time-zone name) or with an offset, +08:00",),
     ),
     Case(
         "date-without-leading-zeros",
         edit("date: 2020-01-15\nissuer", "date: 2018-5-7\nissuer"),
-        ("plan/plan.yaml:4:7: date: not a valid date: '2018-5-7'; write it as YYYY-MM-DD",),
+        ("plan/plan.yaml:5:7: date: not a valid date: '2018-5-7'; write it as YYYY-MM-DD",),
     ),
     Case(
         "embargo-without-a-time",
         M + "embargo: 2018-05-07\n",
-        ("plan/plan.yaml:28:10: embargo: needs a time zone: '2018-05-07'; write it as 2018-05-07T10:00:00+08:00",),
+        ("plan/plan.yaml:32:10: embargo: needs a time zone: '2018-05-07'; write it as 2026-03-02T10:00 Asia/Shanghai (a time and an IANA time-zone name) or with an offset, +08:00",),
     ),
     Case(
         "milestone-month-13",
         TIMELINE.replace("WHEN", "2018-13"),
-        ("plan/plan.yaml:29:11: timeline[0].when: not a valid month: '2018-13'; write it as YYYY or YYYY-MM",),
+        ("plan/plan.yaml:33:11: timeline[0].when: not a valid month: '2018-13'; write it as YYYY or YYYY-MM",),
     ),
     Case(
         "milestone-in-words",
         TIMELINE.replace("WHEN", "next spring"),
-        ("plan/plan.yaml:29:11: timeline[0].when: not a valid month: 'next spring'; write it as YYYY or YYYY-MM",),
+        ("plan/plan.yaml:33:11: timeline[0].when: not a valid month: 'next spring'; write it as YYYY or YYYY-MM",),
     ),
     # -- images --------------------------------------------------------------------------------
     Case(
         "decompression-bomb-50000-square",
         media("media/bomb.png"),
-        ("plan/plan.yaml:30:11: media[0].path: image has too many pixels; the limit is 40 megapixels",),
+        ("plan/plan.yaml:34:11: media[0].path: image has too many pixels; the limit is 40 megapixels",),
         files={"media/bomb.png": declared_png(50_000, 50_000)},
     ),
     Case(
         "64-megapixel-image",
         media("media/big.png"),
-        ("plan/plan.yaml:30:11: media[0].path: image is 8000x8000 pixels; the limit is 40 megapixels",),
+        ("plan/plan.yaml:34:11: media[0].path: image is 8000x8000 pixels; the limit is 40 megapixels",),
         files={"media/big.png": declared_png(8000, 8000)},
     ),
     Case(
         "image-file-over-20-mib",
         media("media/huge.jpg"),
-        ("plan/plan.yaml:30:11: media[0].path: image is 21.0 MiB; the limit is 20 MiB",),
+        ("plan/plan.yaml:34:11: media[0].path: image is 21.0 MiB; the limit is 20 MiB",),
         files={"media/huge.jpg": SPARSE_21_MIB},
     ),
     Case(
         "text-file-named-png",
         media("media/photo.png"),
-        ("plan/plan.yaml:30:11: media[0].path: not a readable PNG or JPEG image (the file is corrupt or of another kind)",),
+        ("plan/plan.yaml:34:11: media[0].path: not a readable PNG or JPEG image (the file is corrupt or of another kind)",),
         files={"media/photo.png": b"see attached photo\n"},
     ),
     Case(
         "empty-image-file",
         media("media/photo.png"),
-        ("plan/plan.yaml:30:11: media[0].path: not a readable PNG or JPEG image (the file is corrupt or of another kind)",),
+        ("plan/plan.yaml:34:11: media[0].path: not a readable PNG or JPEG image (the file is corrupt or of another kind)",),
         files={"media/photo.png": b""},
     ),
     Case(
@@ -589,88 +589,88 @@ CASES: list[Case] = [
     Case(
         "gif-image",
         media("media/photo.gif"),
-        ("plan/plan.yaml:30:11: media[0].path: image file names end in .png, .jpg, .jpeg or .svg; rename the file",),
+        ("plan/plan.yaml:34:11: media[0].path: image file names end in .png, .jpg, .jpeg or .svg; rename the file",),
         files={"media/photo.gif": gif()},
     ),
     Case(
         "image-path-is-a-folder",
         media("media"),
-        ("plan/plan.yaml:30:11: media[0].path: image file not found: media",),
+        ("plan/plan.yaml:34:11: media[0].path: image file not found: media",),
         files={"media/photo.png": png()},
     ),
     Case(
         "image-from-another-plan-folder",
         media("../other-plan/media/photo.png"),
-        ("plan/plan.yaml:30:11: media[0].path: '../other-plan/media/photo.png' leads outside the plan folder",),
+        ("plan/plan.yaml:34:11: media[0].path: '../other-plan/media/photo.png' leads outside the plan folder",),
     ),
     Case(
         "symlinked-folder-leading-out",
         media("media/secret.png"),
-        ("plan/plan.yaml:30:11: media[0].path: 'media/secret.png' leads outside the plan folder",),
+        ("plan/plan.yaml:34:11: media[0].path: 'media/secret.png' leads outside the plan folder",),
         links={"media": f"../{OUTSIDE}"},
     ),
     Case(
         "logo-symlinked-to-etc-passwd",
         logo("media/logo.png"),
-        ("plan/plan.yaml:7:9: issuer.logo: 'media/logo.png' leads outside the plan folder",),
+        ("plan/plan.yaml:8:9: issuer.logo: 'media/logo.png' leads outside the plan folder",),
         links={"media/logo.png": PASSWD},
     ),
     Case(
         "https-url-image",
         media("https://example.org/photo.png"),
-        ("plan/plan.yaml:30:11: media[0].path: 'https:' references are not allowed; give a file path relative to the plan folder",),
+        ("plan/plan.yaml:34:11: media[0].path: 'https:' references are not allowed; give a file path relative to the plan folder",),
     ),
     Case(
         "small-data-url-image",
         media("'data:image/png;base64,iVBORw0KGgo='"),
-        ("plan/plan.yaml:30:11: media[0].path: 'data:' references are not allowed; give a file path relative to the plan folder",),
+        ("plan/plan.yaml:34:11: media[0].path: 'data:' references are not allowed; give a file path relative to the plan folder",),
     ),
     Case(
         "protocol-relative-url-image",
         media("//example.org/photo.png"),
-        ("plan/plan.yaml:30:11: media[0].path: absolute paths are not allowed; give a path relative to the plan folder",),
+        ("plan/plan.yaml:34:11: media[0].path: absolute paths are not allowed; give a path relative to the plan folder",),
     ),
     Case(
         "windows-drive-path",
         logo("'C:\\Users\\press\\logo.png'"),
-        ("plan/plan.yaml:7:9: issuer.logo: absolute paths are not allowed; give a path relative to the plan folder",),
+        ("plan/plan.yaml:8:9: issuer.logo: absolute paths are not allowed; give a path relative to the plan folder",),
     ),
     Case(
         "unc-network-path",
         logo("'\\\\fileserver\\press\\logo.png'"),
-        ("plan/plan.yaml:7:9: issuer.logo: absolute paths are not allowed; give a path relative to the plan folder",),
+        ("plan/plan.yaml:8:9: issuer.logo: absolute paths are not allowed; give a path relative to the plan folder",),
     ),
     Case(
         "backslashes-between-folders",
         media("'media\\photo.png'"),
-        ("plan/plan.yaml:30:11: media[0].path: image paths use / between folders, not \\",),
+        ("plan/plan.yaml:34:11: media[0].path: image paths use / between folders, not \\",),
         files={"media\\photo.png": png()},
     ),
     Case(
         "percent-encoded-dot-dot",
         media("media/%2e%2e/%2e%2e/photo.png"),
-        ("plan/plan.yaml:30:11: media[0].path: image paths may not contain '%' (it means something else in a web "
+        ("plan/plan.yaml:34:11: media[0].path: image paths may not contain '%' (it means something else in a web "
          "address); rename the file",),
         files={"media/%2e%2e/%2e%2e/photo.png": png()},
     ),
     Case(
         "hash-in-an-image-file-name",
         media("'media/photo#1.png'"),
-        ("plan/plan.yaml:30:11: media[0].path: image paths may not contain '#' (it means something else in a web "
+        ("plan/plan.yaml:34:11: media[0].path: image paths may not contain '#' (it means something else in a web "
          "address); rename the file",),
         files={"media/photo#1.png": png()},
     ),
     Case(
         "svg-that-loads-an-outside-image",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG images may not refer to other files or URLs",),
+        ("plan/plan.yaml:34:11: media[0].path: SVG images may not refer to other files or URLs",),
         files={"media/chart.svg": SVG % b'<image href="file:///etc/passwd" width="5" height="5"/>',
                "media/chart.png": png()},
     ),
     Case(
         "svg-with-an-external-entity",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG images may not declare entities (<!ENTITY ...>): they can read "
+        ("plan/plan.yaml:34:11: media[0].path: SVG images may not declare entities (<!ENTITY ...>): they can read "
          "other files or multiply the text",),
         files={"media/chart.svg": b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
                + SVG % b"<text>&x;</text>", "media/chart.png": png()},
@@ -678,14 +678,14 @@ CASES: list[Case] = [
     Case(
         "svg-with-a-css-url",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG images may not refer to other files or URLs",),
+        ("plan/plan.yaml:34:11: media[0].path: SVG images may not refer to other files or URLs",),
         files={"media/chart.svg": SVG % b'<rect width="5" height="5" style="fill: url(https://example.org/p)"/>',
                "media/chart.png": png()},
     ),
     Case(
         "svg-with-a-css-import",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG images may not refer to other files or URLs",),
+        ("plan/plan.yaml:34:11: media[0].path: SVG images may not refer to other files or URLs",),
         files={"media/chart.svg": SVG % b"<style>@import 'https://example.org/s.css';</style>",
                "media/chart.png": png()},
     ),
@@ -795,7 +795,7 @@ CASES: list[Case] = [
     Case(
         "html-file-named-svg",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: not an SVG image (the root element is not <svg>)",),
+        ("plan/plan.yaml:34:11: media[0].path: not an SVG image (the root element is not <svg>)",),
         files={"media/chart.svg": b"<html><body><svg/></body></html>", "media/chart.png": png()},
     ),
 ]

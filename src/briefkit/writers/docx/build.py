@@ -35,6 +35,7 @@ Container = Document | _Cell
 PARAGRAPH_STYLES = {
     "": "Normal", "lead": "Lead", "standfirst": "Standfirst", "meta": "Meta", "issuer": "Issuer",
     "dateline": "Dateline", "embargo": "Embargo", "kicker": "Kicker", "contact": "Contact", "action": "Action",
+    "end-mark": "Meta", "callout": "Standfirst",  # schema 2's ENDS line and call-out blocks reuse existing styles
 }
 # The block part of the vocabulary (vocabulary.py): tag -> the class attributes it may carry ("" for none).
 BLOCKS = vocabulary.members(vocabulary.BLOCK)
