@@ -184,7 +184,7 @@ def test_two_plans_with_one_id_are_refused(project: Path):
     result = invoke(project, "build", "plan/plan.yaml", "twin/plan.yaml", "--format", "html", "--jobs", "1")
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "twin/plan.yaml:1:5: id: plan id 'minimal' is already the id of plan/plan.yaml; each plan needs its own id "
+        "twin/plan.yaml:2:5: id: plan id 'minimal' is already the id of plan/plan.yaml; each plan needs its own id "
         "(it names the output folder)",
         "Aborted with 1 content error.",
     ]

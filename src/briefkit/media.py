@@ -63,7 +63,7 @@ class MediaFile:
     path: Path
 
 
-def resolve_inside(folder: Path, reference: str) -> Path:
+def resolve_inside(folder: Path, reference: str, suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> Path:
     """The real file `reference` names inside `folder`; ValueError says why not."""
     if _SCHEME.match(reference) and not _DRIVE.match(reference):
         scheme = reference.split(":", 1)[0].lower()
@@ -99,9 +99,10 @@ def resolve_inside(folder: Path, reference: str) -> Path:
         raise ValueError(f"'{reference}' leads outside the plan folder")
     if not target.is_file():
         raise ValueError(f"image file not found: {reference}")
-    if not reference.lower().endswith(IMAGE_SUFFIXES) or not target.name.lower().endswith(IMAGE_SUFFIXES):
+    if not reference.lower().endswith(suffixes) or not target.name.lower().endswith(suffixes):
         # Also keeps an image from taking the name of a built document in the output folder and the pack.
-        raise ValueError("image file names end in .png, .jpg, .jpeg or .svg; rename the file")
+        endings = ", ".join(suffixes[:-1]) + (f" or {suffixes[-1]}" if len(suffixes) > 1 else suffixes[-1])
+        raise ValueError(f"image file names end in {endings}; rename the file")
     return target
 
 

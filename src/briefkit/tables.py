@@ -31,7 +31,7 @@ class CsvError(Exception):
 def read_rows(folder: Path, reference: str) -> list[list[str]]:
     """The rows of the CSV `reference` names inside `folder` (header included)."""
     try:
-        path = resolve_inside(folder, reference)
+        path = resolve_inside(folder, reference, suffixes=(".csv",))
     except ValueError as exc:
         raise CsvError(str(exc).replace("image file", "file").replace("image paths", "paths")) from None
     if path.suffix.lower() != ".csv":

@@ -433,65 +433,65 @@ CASES: list[Case] = [
     Case(
         "soft-hyphen-in-english",
         edit("A short summary.", "A short sum\u00admary."),
-        ("plan/plan.yaml:15:15: summary.en: invisible character U+00AD (SOFT HYPHEN) is not allowed in text: it "
+        ("plan/plan.yaml:16:15: summary.en: invisible character U+00AD (SOFT HYPHEN) is not allowed in text: it "
          "breaks search, links and line breaks; delete it",),
     ),
     Case(
         "hangul-filler-in-chinese",
         edit("一段简短的概要。", "一段简短\u3164的概要。"),
-        ("plan/plan.yaml:15:37: summary.zh: invisible character U+3164 (HANGUL FILLER) is not allowed in text: it "
+        ("plan/plan.yaml:16:37: summary.zh: invisible character U+3164 (HANGUL FILLER) is not allowed in text: it "
          "breaks search, links and line breaks; delete it",),
     ),
     Case(
         "combining-grapheme-joiner",
         edit("A short summary.", "A short\u034f summary."),
-        ("plan/plan.yaml:15:15: summary.en: invisible character U+034F (COMBINING GRAPHEME JOINER) is not allowed "
+        ("plan/plan.yaml:16:15: summary.en: invisible character U+034F (COMBINING GRAPHEME JOINER) is not allowed "
          "in text: it breaks search, links and line breaks; delete it",),
     ),
     Case(
         "mongolian-vowel-separator",
         edit("A short summary.", "A short\u180esummary."),
-        ("plan/plan.yaml:15:15: summary.en: invisible character U+180E (MONGOLIAN VOWEL SEPARATOR) is not allowed "
+        ("plan/plan.yaml:16:15: summary.en: invisible character U+180E (MONGOLIAN VOWEL SEPARATOR) is not allowed "
          "in text: it breaks search, links and line breaks; delete it",),
     ),
     Case(
         "tag-characters-in-an-e-mail-address",
         M + "contacts:\n  - name: {en: Li Hua, zh: 李华}\n    role: {en: Press, zh: 新闻}\n"
         "    email: press@example.org\U000e0068\U000e0069\n",
-        ("plan/plan.yaml:31:12: contacts[0].email: invisible character U+E0068 (TAG LATIN SMALL LETTER H) is not "
+        ("plan/plan.yaml:35:12: contacts[0].email: invisible character U+E0068 (TAG LATIN SMALL LETTER H) is not "
          "allowed in text: it breaks search, links and line breaks; delete it",),
     ),
     Case(
         "line-separator-in-quotes",
         edit(LINE15, 'summary: {en: "A short\\u2028summary.", zh: 一段简短的概要。}'),
-        ("plan/plan.yaml:15:15: summary.en: line separator U+2028 is not allowed in text: it prints as an empty box; "
+        ("plan/plan.yaml:16:15: summary.en: line separator U+2028 is not allowed in text: it prints as an empty box; "
          "start a new paragraph or list item instead",),
     ),
     # -- values YAML cannot read (each was a traceback) ----------------------------------------
     Case(
         "int-tag-on-a-word",
         edit("{start: 2020, end: 2022}", "{start: 2020, end: !!int abc}"),
-        ("plan/plan.yaml:16:28: period.end: not a whole number: 'abc'",),
+        ("plan/plan.yaml:17:28: period.end: not a whole number: 'abc'",),
     ),
     Case(
         "float-tag-on-a-word",
         edit("        value: 10\n", "        value: !!float xyz\n", ACTION_WITH_TARGET),
-        ("plan/plan.yaml:27:16: actions[1].targets[0].value: not a number: 'xyz'",),
+        ("plan/plan.yaml:28:16: actions[1].targets[0].value: not a number: 'xyz'",),
     ),
     Case(
         "bool-tag-on-maybe",
         edit("date: 2020-01-15\nissuer", "date: 2020-01-15\ndate_illustrative: !!bool maybe\nissuer"),
-        ("plan/plan.yaml:5:20: date_illustrative: not a yes/no value: 'maybe'; write true or false",),
+        ("plan/plan.yaml:6:20: date_illustrative: not a yes/no value: 'maybe'; write true or false",),
     ),
     Case(
         "five-thousand-digit-number",
         edit("{start: 2020, end: 2022}", "{start: 2020, end: " + "9" * 5000 + "}"),
-        ("plan/plan.yaml:16:28: period.end: number is 5,000 digits long; numbers may have at most 100 digits",),
+        ("plan/plan.yaml:17:28: period.end: number is 5,000 digits long; numbers may have at most 100 digits",),
     ),
     Case(
         "alias-bomb-of-text",
         TEXT_BOMB,
-        ("plan/plan.yaml:31:1: t3: more than 4,194,304 characters of text after expanding aliases (an alias bomb?)",),
+        ("plan/plan.yaml:35:1: t3: more than 4,194,304 characters of text after expanding aliases (an alias bomb?)",),
     ),
     Case(
         "glossary-symlinked-out-of-the-plan-folder",
@@ -583,7 +583,7 @@ CASES: list[Case] = [
     Case(
         "gif-image-named-png",
         media("media/photo.png"),
-        ("plan/plan.yaml:30:11: media[0].path: image format GIF is not supported; use PNG, JPEG or SVG",),
+        ("plan/plan.yaml:34:11: media[0].path: image format GIF is not supported; use PNG, JPEG or SVG",),
         files={"media/photo.png": gif()},
     ),
     Case(
@@ -693,14 +693,14 @@ CASES: list[Case] = [
     Case(
         "dot-dot-that-stays-inside",
         media("media/../media/photo.png"),
-        ("plan/plan.yaml:30:11: media[0].path: 'media/../media/photo.png': image paths may not contain '..', '.' "
+        ("plan/plan.yaml:34:11: media[0].path: 'media/../media/photo.png': image paths may not contain '..', '.' "
          "or '//'; give the plain path from the plan folder, such as media/photo.png",),
         files={"media/photo.png": png()},
     ),
     Case(
         "symlink-and-dot-dot",
         media("media/link/../photo.png"),
-        ("plan/plan.yaml:30:11: media[0].path: 'media/link/../photo.png': image paths may not contain '..', '.' "
+        ("plan/plan.yaml:34:11: media[0].path: 'media/link/../photo.png': image paths may not contain '..', '.' "
          "or '//'; give the plain path from the plan folder, such as media/photo.png",),
         files={"media/photo.png": png(), "media/deep/x.png": png()},
         links={"media/link": "deep"},
@@ -708,87 +708,87 @@ CASES: list[Case] = [
     Case(
         "tab-inside-an-image-path",
         media('"media/pho\\tto.png"'),
-        ("plan/plan.yaml:30:11: media[0].path: image paths may not contain U+0009 (a tab, line break or other "
+        ("plan/plan.yaml:34:11: media[0].path: image paths may not contain U+0009 (a tab, line break or other "
          "invisible character); rename the file",),
         files={"media/pho\tto.png": png(), "media/photo.png": declared_png(50_000, 50_000)},
     ),
     Case(
         "line-break-at-the-end-of-an-image-path",
         media('"media/photo.png\\n"'),
-        ("plan/plan.yaml:30:11: media[0].path: image paths may not contain U+000A (a tab, line break or other "
+        ("plan/plan.yaml:34:11: media[0].path: image paths may not contain U+000A (a tab, line break or other "
          "invisible character); rename the file",),
         files={"media/photo.png\n": png(), "media/photo.png": declared_png(50_000, 50_000)},
     ),
     Case(
         "trailing-space-in-an-image-path",
         media("'media/photo.png '"),
-        ("plan/plan.yaml:30:11: media[0].path: image paths may not begin or end a name with a space; rename the file",),
+        ("plan/plan.yaml:34:11: media[0].path: image paths may not begin or end a name with a space; rename the file",),
         files={"media/photo.png ": png(), "media/photo.png": declared_png(50_000, 50_000)},
     ),
     Case(
         "image-named-like-a-built-document",
         media("press-brief.en.pdf"),
-        ("plan/plan.yaml:30:11: media[0].path: image file names end in .png, .jpg, .jpeg or .svg; rename the file",),
+        ("plan/plan.yaml:34:11: media[0].path: image file names end in .png, .jpg, .jpeg or .svg; rename the file",),
         files={"press-brief.en.pdf": png()},
     ),
     Case(
         "png-with-corrupt-pixel-data",
         media("media/photo.png"),
-        ("plan/plan.yaml:30:11: media[0].path: the PNG image data is corrupt or cut short (export or copy the file "
+        ("plan/plan.yaml:34:11: media[0].path: the PNG image data is corrupt or cut short (export or copy the file "
          "again)",),
         files={"media/photo.png": corrupt_png()},
     ),
     Case(
         "jpeg-cut-short",
         media("media/photo.jpg"),
-        ("plan/plan.yaml:30:11: media[0].path: the JPEG image data is corrupt or cut short (export or copy the file "
+        ("plan/plan.yaml:34:11: media[0].path: the JPEG image data is corrupt or cut short (export or copy the file "
          "again)",),
         files={"media/photo.jpg": jpeg()[: len(jpeg()) * 3 // 4]},
     ),
     Case(
         "svg-in-utf-16-with-an-entity",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG images may not declare entities (<!ENTITY ...>): they can read "
+        ("plan/plan.yaml:34:11: media[0].path: SVG images may not declare entities (<!ENTITY ...>): they can read "
          "other files or multiply the text",),
         files={"media/chart.svg": UTF16_ENTITY_SVG, "media/chart.png": png()},
     ),
     Case(
         "svg-with-a-css-escaped-url",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG images may not refer to other files or URLs",),
+        ("plan/plan.yaml:34:11: media[0].path: SVG images may not refer to other files or URLs",),
         files={"media/chart.svg": SVG % b'<rect width="5" height="5" style="fill: u\\72l(https://example.org/p)"/>',
                "media/chart.png": png()},
     ),
     Case(
         "svg-with-a-css-escaped-import",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG images may not refer to other files or URLs",),
+        ("plan/plan.yaml:34:11: media[0].path: SVG images may not refer to other files or URLs",),
         files={"media/chart.svg": SVG % b"<style>@\\69mport 'https://example.org/s.css';</style>",
                "media/chart.png": png()},
     ),
     Case(
         "svg-use-bomb",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG image draws more than 20,000 elements once its <use> and "
+        ("plan/plan.yaml:34:11: media[0].path: SVG image draws more than 20,000 elements once its <use> and "
          "url(#...) references are followed (a <use> bomb?)",),
         files={"media/chart.svg": use_bomb(9), "media/chart.png": png()},
     ),
     Case(
         "svg-with-too-many-elements",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG image has 12,000 elements; the limit is 10,000",),
+        ("plan/plan.yaml:34:11: media[0].path: SVG image has 12,000 elements; the limit is 10,000",),
         files={"media/chart.svg": SVG % (b'<rect width="1" height="1"/>' * 11_999), "media/chart.png": png()},
     ),
     Case(
         "svg-that-uses-itself",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: SVG image refers to itself in a loop (<use> or url(#...))",),
+        ("plan/plan.yaml:34:11: media[0].path: SVG image refers to itself in a loop (<use> or url(#...))",),
         files={"media/chart.svg": SVG % b'<g id="a"><use href="#a"/></g>', "media/chart.png": png()},
     ),
     Case(
         "svg-twin-that-is-a-bomb",
         media("media/chart.svg"),
-        ("plan/plan.yaml:30:11: media[0].path: its PNG twin media/chart.png: image has too many pixels; the limit "
+        ("plan/plan.yaml:34:11: media[0].path: its PNG twin media/chart.png: image has too many pixels; the limit "
          "is 40 megapixels",),
         files={"media/chart.svg": SVG % b"", "media/chart.png": declared_png(50_000, 50_000)},
     ),
