@@ -31,6 +31,7 @@ from ..errors import BuildError
 from ..files import atomic_output
 from ..render import RenderedDocument
 from . import WriteJob, WriteResult
+from .cjk_justify import justified_cjk
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 # WeasyPrint warns with this when HarfBuzz-Subset is missing and it falls back
@@ -182,10 +183,13 @@ def write_pdf(
     fetcher = ConfinedFetcher(roots)
     with _weasyprint_warnings() as warnings:
         started = time.perf_counter()
-        document = HTML(string=html, base_url=fetcher.url_of(base), url_fetcher=fetcher).render(
-            font_config=_FONT_CONFIG,
-            presentational_hints=True,  # honours <ol start>, which numbered bilingual rows need
-        )
+        with justified_cjk() as unsupported:  # Chinese lines justified between characters, during this render only
+            document = HTML(string=html, base_url=fetcher.url_of(base), url_fetcher=fetcher).render(
+                font_config=_FONT_CONFIG,
+                presentational_hints=True,  # honours <ol start>, which numbered bilingual rows need
+            )
+        if unsupported:
+            warnings.append(unsupported)
         laid_out = time.perf_counter()
         # Only these <meta> names are for readers of the PDF's properties; the
         # rest (the page label) are instructions to the writers.
