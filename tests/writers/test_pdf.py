@@ -220,17 +220,6 @@ def test_pdf_a_variant_is_passed_through(project_copy):
     assert xmp is not None and b"pdfaid:part" in xmp.stream.get_data() or "pdfaid" in str(xmp.rdf_root.toxml())
 
 
-def test_a_line_starting_with_closing_punctuation_is_reported(tmp_path):
-    from briefkit.writers.pdf import write_pdf
-
-    html = '<html lang="zh-CN"><body><p>上海制造<br>，这一行以逗号开头。</p><p>正常的一行。</p></body></html>'
-    result = write_pdf(html, roots={"plan": tmp_path}, target=tmp_path / "x.pdf", where="test")
-    assert result.warnings == ["page 1: a line begins with closing punctuation: '，这一行以逗号开头。'"]
-    with pytest.raises(BuildError, match="a line begins with closing punctuation"):
-        write_pdf(html, roots={"plan": tmp_path}, target=tmp_path / "y.pdf", where="test", strict=True)
-    assert not (tmp_path / "y.pdf").exists()
-
-
 def test_traditional_edition_uses_tc_faces_and_says_it_is_machine_converted(project_copy):
     report = build(project_copy, ("shanghai-manufacturing",), BuildOptions(("handout",), ("zh-Hant",), ("pdf",)))
     assert not report.failures

@@ -30,7 +30,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..errors import BuildError
 from ..files import atomic_output
 from ..render import RenderedDocument
-from . import WriteJob, WriteResult
+from . import WriteJob, WriteResult, layout_gate
 from .cjk_justify import justified_cjk
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -119,8 +119,6 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
 
 
 _FONT_CONFIG: FontConfiguration | None = None
-# Punctuation that must never begin a line of Chinese (GB/T 15834 and the usual kinsoku set).
-CLOSING_PUNCTUATION = set("，。、；：？！）》」』】〕〉”’…·")
 
 
 def layout_tree(page: Any) -> boxes.PageBox:
@@ -135,17 +133,9 @@ def layout_tree(page: Any) -> boxes.PageBox:
     return tree
 
 
-def _lines_starting_with_closing_punctuation(document: Document) -> list[str]:
-    """Read the laid-out lines: Pango should never start one with closing punctuation; check it did not."""
-    findings = []
-    for number, page in enumerate(document.pages, start=1):
-        for box in layout_tree(page).descendants():
-            if not isinstance(box, boxes.LineBox):
-                continue
-            first = next((child for child in box.descendants() if isinstance(child, boxes.TextBox)), None)
-            if first is not None and first.text[:1] in CLOSING_PUNCTUATION and first.text[:2] not in ("……", "——"):
-                findings.append(f"page {number}: a line begins with closing punctuation: {first.text[:20]!r}")
-    return findings
+def check_layout(document: Document) -> list[str]:
+    """The layout gate (writers/layout_gate.py) on every page: findings name the page and the text."""
+    return [str(finding) for finding in layout_gate.check_document([layout_tree(page) for page in document.pages])]
 
 
 def warm_up(families: tuple[str, ...]) -> None:
@@ -198,7 +188,7 @@ def write_pdf(
         }
         if fetcher.refused:
             raise BuildError("\n".join(f"{where}: {message}" for message in fetcher.refused))
-        warnings.extend(_lines_starting_with_closing_punctuation(document))
+        warnings.extend(check_layout(document))
         with atomic_output(target) as stream:
             document.write_pdf(
                 stream,
