@@ -22,6 +22,7 @@ from . import vocabulary
 from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_labels, load_theme
 from .editions import EDITIONS
 from .errors import TemplateError, UsageError
+from .headings import break_heading
 from .model import LANGUAGES, Bilingual
 from .text import format_date, format_datetime, format_month, format_number, inline_markdown, space_chinese
 from .traditional import convert_text, to_traditional
@@ -37,6 +38,15 @@ class RenderedDocument:
     template: str
     html: str
     title: str
+
+
+@jinja2.pass_context
+def _headline(context: Any, text: str, language: str) -> Markup:
+    """A heading's text with its lines breaking only between words (headings.py); the plan's terms stay whole."""
+    plan = context["plan"]
+    terms = [term for entry in plan.glossary for term in (entry.en, entry.zh)]
+    terms += [plan.brand.en, plan.brand.zh] if plan.brand else []
+    return break_heading(text, language, terms)
 
 
 class Renderer:
@@ -72,6 +82,7 @@ class Renderer:
             number=format_number,
             parens=lambda text, language: self._parens(text, language),
             enumerate=lambda items, language: Markup(EDITIONS["zh"].punctuation(language).enumeration).join(items),
+            headline=_headline,
         )
 
     def render(
