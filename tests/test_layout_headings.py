@@ -52,3 +52,15 @@ def test_headlines_break_only_between_words(width):
     for i in range(len(kept)):
         assert sum(len(line) for line in kept[:i + 1]) in ends, kept
     assert len(kept[-1]) > 2, kept
+
+
+@pytest.mark.parametrize(("text", "html"), [
+    ("上海将全力打响上海制造品牌。", '上海将全力打响上海制造<span class="nobr">品牌。</span>'),
+    ("上海制造品牌", "上海制造品牌"),  # short enough for one line: nothing bound
+    ("People's Government", "People\u2019s Government"),
+    ("'quoted'", "&#39;quoted&#39;"),  # only an apostrophe between letters is certain
+])
+def test_last_two_characters_bound_and_apostrophes_curly(text, html):
+    from briefkit.text import inline_markdown
+
+    assert str(inline_markdown(text)) == html

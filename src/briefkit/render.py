@@ -40,6 +40,13 @@ class RenderedDocument:
     title: str
 
 
+def _curly_apostrophes(value: Any) -> Any:
+    """Every plain value printed by a template: People's -> People’s (Markup from filters has had it already)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and "'" in value:
+        return re.sub(r"(?<=[A-Za-z])'(?=[A-Za-z])", "’", value)
+    return value
+
+
 @jinja2.pass_context
 def _headline(context: Any, text: str, language: str) -> Markup:
     """A heading's text with its lines breaking only between words (headings.py); the plan's terms stay whole."""
@@ -73,6 +80,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=_bytecode_cache(cache) if cache else None,
+            finalize=_curly_apostrophes,
         )
         self.environment.filters.update(
             md=inline_markdown,
