@@ -4,13 +4,22 @@ Medians over --runs runs in one process (fonts stay loaded, as in a real
 build); the first, cold run is reported separately. Run from the repo root:
 
     .venv/bin/python bench/bench_pdf.py [--runs 5] [--plan shanghai-manufacturing]
+    .venv/bin/python bench/bench_pdf.py --against HEAD~1   # this tree and that commit, in one run
+
+With --against, the same benchmark runs on the working tree and on the given
+commit (extracted with git archive into a temporary folder), alternating
+runs so both see the same machine load; it prints both seconds per page and
+fails (exit 1) when this tree is more than 20% slower per page.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +37,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--plan", default="shanghai-manufacturing")
+    parser.add_argument("--against", metavar="REV", help="also run the benchmark on this commit and compare")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one tree's totals, for --against
     args = parser.parse_args()
+    if args.against:
+        sys.exit(compare(args.against, args.runs, args.plan))
 
     from briefkit.validate import load_plan
 
@@ -61,6 +74,10 @@ def main() -> None:
                 rows.append((f"{document}.{edition}", pages, statistics.median(renders), statistics.median(layouts),
                              statistics.median(writes), total / pages))
 
+    if args.json:
+        print(json.dumps({"pages": sum(row[1] for row in rows),
+                          "seconds": sum(row[2] + row[3] + row[4] for row in rows)}))
+        return
     print(f"# PDF benchmark: {platform.node()} ({platform.machine()}, Python {platform.python_version()}), "
           f"median of {args.runs} runs")
     print(f"set-up (import excluded, templates + plan load): {setup:.3f} s; first PDF (cold fonts): {first_pdf:.2f} s")
@@ -73,6 +90,32 @@ def main() -> None:
     all_seconds = sum(row[2] + row[3] + row[4] for row in rows)
     print(f"| **all nine** | {all_pages} | | | | {all_seconds / all_pages:.3f} |")
     print(f"\ntotal for the nine PDFs (medians): {all_seconds:.2f} s")
+
+
+def _run(tree: Path, runs: int, plan: str) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    done = subprocess.run([sys.executable, str(tree / "bench" / "bench_pdf.py"), "--runs", str(runs), "--plan", plan,
+                           "--json"], cwd=tree, env=env, capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def compare(revision: str, runs: int, plan: str, rounds: int = 2) -> int:
+    """Seconds per page of this tree and of `revision`, alternating; 1 when this tree is over 20% slower."""
+    with tempfile.TemporaryDirectory() as folder:
+        old = Path(folder)
+        archive = subprocess.run(["git", "archive", revision], cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        if not (old / "bench" / "bench_pdf.py").read_text(encoding="utf-8").count("--json"):
+            (old / "bench" / "bench_pdf.py").write_bytes((REPO / "bench" / "bench_pdf.py").read_bytes())
+        per_page: dict[str, list[float]] = {"this tree": [], revision: []}
+        for _ in range(rounds):
+            for name, tree in (("this tree", REPO), (revision, old)):
+                result = _run(tree, runs, plan)
+                per_page[name].append(result["seconds"] / result["pages"])
+    now, before = min(per_page["this tree"]), min(per_page[revision])
+    print(f"seconds per page: this tree {now:.3f}, {revision} {before:.3f} (best of {rounds} alternating rounds of "
+          f"{runs} runs): {100 * (now / before - 1):+.0f}%")
+    return 0 if now <= 1.2 * before else 1
 
 
 if __name__ == "__main__":
