@@ -25,7 +25,8 @@ def test_segments_are_words_with_their_punctuation(text, units):
 
 @pytest.mark.parametrize(("text", "html"), [
     ("名园塑造", '<span class="nobr">名园塑造</span>'),
-    ("Build the Shanghai Manufacturing brand", 'Build the <span class="nobr">Shanghai Manufacturing brand</span>'),
+    ("Build the Shanghai Manufacturing brand", 'Build the <span class="nobr">Shanghai Manufacturing</span> brand'),
+    ("Ten specific actions", 'Ten <span class="nobr">specific actions</span>'),
     ("全力打响“上海制造”品牌",
      '<span class="nobr">全力</span><span class="nobr">打响</span><span class="nobr">“上海制造”品牌</span>'),
 ])
@@ -64,3 +65,24 @@ def test_last_two_characters_bound_and_apostrophes_curly(text, html):
     from briefkit.text import inline_markdown
 
     assert str(inline_markdown(text)) == html
+
+
+def test_balanced_headlines_have_even_lines_and_keep_their_rule():
+    from briefkit.writers.text_wrap import balanced_lines
+
+    english = "Shanghai launches 10 specific actions to build its brand for the world"
+    html = ('<html lang="en"><style>h1 { --briefkit-text-wrap: balance; width: 120mm; font: 22pt "Noto Sans"; '
+            f'border-bottom: 1pt solid }}</style><h1>{break_heading(english, "en", TERMS)}</h1></html>')
+
+    def lines() -> tuple[list[float], float]:
+        page = weasyprint.HTML(string=html).render().pages[0]._page_box
+        heading = next(box for box in page.descendants() if getattr(box, "element_tag", "") == "h1")
+        return [line.width for line in heading.children if isinstance(line, boxes.LineBox)], heading.width
+
+    ragged, width = lines()
+    with balanced_lines():
+        balanced, balanced_width = lines()
+    assert len(balanced) == len(ragged) == 3
+    assert ragged[-1] < 0.5 * max(ragged), "can fail: WeasyPrint alone leaves a short last line"
+    assert min(balanced) > 0.75 * max(balanced)
+    assert balanced_width == width  # the heading (and its rule) still spans the measure

@@ -24,7 +24,7 @@ from .text import space_chinese
 _OPENING = set("（《「『【〔〈“‘([")
 _CLOSING = set("，。、；：？！）》」』】〕〉”’…·)]%,.;:!?")
 # The last two words are bound when together they are no longer than this (characters), so they still fit a line.
-_LAST_CJK, _LAST_LATIN = 12, 32
+_LAST_CJK, _LAST_LATIN = 12, 24
 
 
 @lru_cache(maxsize=8)
@@ -84,7 +84,9 @@ def _english_words(text: str, terms: list[str]) -> list[str]:
 def break_heading(text: str, language: str, terms: Iterable[str] = ()) -> Markup:
     """The heading's HTML: each word (or term) kept whole, the last two words together."""
     units = segment(text, terms)
-    if len(units) >= 2 and len(units[-2] + units[-1]) <= (_LAST_CJK if HAN.search(text) else _LAST_LATIN):
+    chinese = bool(HAN.search(text))
+    if (len(units) >= 2 and len(units[-2] + units[-1]) <= (_LAST_CJK if chinese else _LAST_LATIN)
+            and (chinese or " " not in units[-2].strip())):  # English: two single words, never a term and more
         units[-2:] = [units[-2] + units[-1]]  # no one-word, no one-character last line
     html = []
     for unit in units:

@@ -32,6 +32,7 @@ from ..files import atomic_output
 from ..render import RenderedDocument
 from . import WriteJob, WriteResult, layout_gate
 from .cjk_justify import justified_cjk
+from .text_wrap import balanced_lines
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 # WeasyPrint warns with this when HarfBuzz-Subset is missing and it falls back
@@ -173,13 +174,13 @@ def write_pdf(
     fetcher = ConfinedFetcher(roots)
     with _weasyprint_warnings() as warnings:
         started = time.perf_counter()
-        with justified_cjk() as unsupported:  # Chinese lines justified between characters, during this render only
+        # Chinese lines justified between characters, headlines balanced: extensions active during this render only.
+        with justified_cjk() as unjustified, balanced_lines() as unbalanced:
             document = HTML(string=html, base_url=fetcher.url_of(base), url_fetcher=fetcher).render(
                 font_config=_FONT_CONFIG,
                 presentational_hints=True,  # honours <ol start>, which numbered bilingual rows need
             )
-        if unsupported:
-            warnings.append(unsupported)
+        warnings.extend(reason for reason in (unjustified, unbalanced) if reason)
         laid_out = time.perf_counter()
         # Only these <meta> names are for readers of the PDF's properties; the
         # rest (the page label) are instructions to the writers.
