@@ -23,7 +23,8 @@ from weasyprint.layout import block, inline
 from .cjk_justify import unsupported_reason
 
 _PROPERTY = "__briefkit_text_wrap"  # how WeasyPrint keys the custom property --briefkit-text-wrap
-_PRECISION = 1.0  # pt: bisection stops when the bounds are this close
+_PRECISION = 2.0  # px: bisection stops when the bounds are this close
+_BALANCED: dict[tuple[int, str, float], float] = {}  # (element, tag, full width) -> balanced width, in one render
 _ORIGINAL = inline.iter_line_boxes
 
 
@@ -50,6 +51,24 @@ def _count_lines(context: Any, arguments: tuple[Any, ...], containing_block: Any
             box.text_indent = saved[1]
 
 
+def _balanced_width(context: Any, box: Any, position_y: float, bottom_space: float, skip_stack: Any,
+                    containing_block: Any, first_letter_style: Any, first_line_style: Any) -> float:
+    """The narrowest width (within _PRECISION) at which the block's text takes no more lines than at full width."""
+    width = containing_block.width
+    arguments = (box, position_y, bottom_space, skip_stack, first_letter_style, first_line_style)
+    lines = _count_lines(context, arguments, containing_block, width)
+    if lines < 2:
+        return float(width)
+    narrow, wide = width / 2, width
+    while wide - narrow > _PRECISION:
+        middle = (narrow + wide) / 2
+        if _count_lines(context, arguments, containing_block, middle) > lines:
+            narrow = middle
+        else:
+            wide = middle
+    return float(wide)
+
+
 def iter_line_boxes(context: Any, box: Any, position_y: float, bottom_space: float, skip_stack: Any,
                     containing_block: Any, absolute_boxes: list[Any], fixed_boxes: list[Any],
                     first_letter_style: Any, first_line_style: Any) -> Iterator[Any]:
@@ -59,17 +78,11 @@ def iter_line_boxes(context: Any, box: Any, position_y: float, bottom_space: flo
         yield from _ORIGINAL(context, box, position_y, bottom_space, skip_stack, containing_block, absolute_boxes,
                              fixed_boxes, first_letter_style, first_line_style)
         return
-    arguments = (box, position_y, bottom_space, skip_stack, first_letter_style, first_line_style)
-    lines = _count_lines(context, arguments, containing_block, width)
-    narrow, wide = width / 2, width
-    if lines > 1:
-        while wide - narrow > _PRECISION:
-            middle = (narrow + wide) / 2
-            if _count_lines(context, arguments, containing_block, middle) > lines:
-                narrow = middle
-            else:
-                wide = middle
-    containing_block.width = wide if lines > 1 else width
+    key = (id(containing_block.element), containing_block.element_tag, width)
+    if key not in _BALANCED:  # WeasyPrint lays pages out again for page counters: search once per render
+        _BALANCED[key] = _balanced_width(context, box, position_y, bottom_space, skip_stack, containing_block,
+                                         first_letter_style, first_line_style)
+    containing_block.width = _BALANCED[key]
     try:
         yield from _ORIGINAL(context, box, position_y, bottom_space, skip_stack, containing_block, absolute_boxes,
                              fixed_boxes, first_letter_style, first_line_style)
@@ -89,3 +102,4 @@ def balanced_lines() -> Iterator[str | None]:
         yield None
     finally:
         block.iter_line_boxes = _ORIGINAL
+        _BALANCED.clear()
