@@ -59,9 +59,12 @@ def missing_glyphs(rendered: RenderedDocument, theme: Theme, shown_templates: st
                       "has no glyph in the theme's fonts")
 
 
-def quality_findings(loaded: LoadedPlan, strict: bool) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) of the bilingual quality gates: with `strict`, every finding is an error."""
-    findings = check_quality(loaded)
+def quality_findings(
+    loaded: LoadedPlan, strict: bool, also: list[Problem] | None = None
+) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of the bilingual quality gates and the findings `also` given (stale translations):
+    with `strict`, every finding is an error."""
+    findings = check_quality(loaded) + (also or [])
     if strict:
         return [dataclasses.replace(finding, severity="error") for finding in findings], []
     return [], findings

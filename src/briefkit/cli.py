@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, translate
 from .catalogue import load_catalogue, load_theme
 from .checks import check_glyphs, quality_findings
 from .editions import EDITIONS
@@ -169,8 +169,11 @@ def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | Non
 @click.argument("plans", nargs=-1)
 @click.option("--strict", is_flag=True, help="Treat warnings (number parity, glossary, punctuation) as errors.")
 @click.option("--fix", is_flag=True, help="Rewrite ASCII punctuation in Chinese text to full-width, in place.")
+@click.option("--accept-translations", is_flag=True,
+              help="Record every Chinese text as translated from its current English (clears stale warnings).")
 @click.pass_context
-def validate_command(context: click.Context, plans: tuple[str, ...], strict: bool, fix: bool) -> None:
+def validate_command(context: click.Context, plans: tuple[str, ...], strict: bool, fix: bool,
+                     accept_translations: bool) -> None:
     """Check PLAN files and report every problem, located as file:line:col: field: message."""
     project = _project(context)
     problems: list[Problem] = []
@@ -185,13 +188,18 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
                     if fixed:
                         click.echo(f"{_shown(plan_file)}: fixed punctuation in {fixed} Chinese text(s)", err=True)
                         loaded = load_plan(plan_file)
+                if accept_translations:
+                    recorded = translate.accept_translations(plan_file)
+                    click.echo(f"{_shown(plan_file)}: recorded {recorded} translation(s) as current", err=True)
+                stale = translate.stale_findings(plan_file)
             except ContentError as error:
                 problems.extend(error.problems)
                 if error.summary:
                     summaries.append(error.summary)
                 continue
             glyphs = check_glyphs(loaded, renderer.theme)
-            errors, findings = quality_findings(loaded, strict)  # strict: errors, shown once with the others
+            # strict: findings are errors, shown once with the others
+            errors, findings = quality_findings(loaded, strict, also=stale)
             problems.extend(glyphs)
             problems.extend(errors)
             for finding in findings:
@@ -324,6 +332,61 @@ def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
         if target.is_dir():
             shutil.rmtree(target)
             click.echo(f"removed {_shown(target)}")
+
+
+# -- translate: the translators' round trip (XLIFF 2.1 or PO by field path) ------------------------
+
+
+@cli.group("translate")
+def translate_group() -> None:
+    """Exchange the Chinese texts with translators' CAT tools: XLIFF 2.1 or PO, one unit per field path."""
+
+
+@translate_group.command("export")
+@click.argument("plan")
+@click.option("--format", "fmt", type=click.Choice(list(translate.FORMATS)), default="xliff", show_default=True,
+              help="XLIFF 2.1 (Trados, memoQ, Phrase) or gettext PO (Poedit, Weblate).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; default: <plan id>.zh.xlf (or .po) in the current folder.")
+@click.pass_context
+def translate_export_command(context: click.Context, plan: str, fmt: str, out: Path | None) -> None:
+    """Write PLAN's bilingual texts for translators: English source, current Chinese, notes and a state."""
+    from .files import write_atomic
+
+    try:
+        [plan_file] = _project(context).plan_files((plan,))
+        data, export = translate.export_plan(plan_file, fmt)
+        target = out or Path(f"{plan_file.parent.name}.zh{translate.FORMATS[fmt]}")
+        write_atomic(target, data)
+    except BriefkitError as error:
+        _fail(error)
+        return
+    except OSError as error:
+        click.echo(f"cannot write {out}: {error.strerror}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{_shown(target)}: {len(export.units)} units ({export.count('new')} new, "
+               f"{export.count('translated')} translated, {export.count('needs-review')} needs review)")
+    if not export.tracked:
+        click.echo(f"{_shown(plan_file)}: no translation record yet, so nothing is known stale; "
+                   "`briefkit validate --accept-translations` starts tracking", err=True)
+
+
+@translate_group.command("import")
+@click.argument("plan")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def translate_import_command(context: click.Context, plan: str, file: Path) -> None:
+    """Write FILE's confirmed translations into PLAN, all or nothing, after the bilingual gates."""
+    try:
+        [plan_file] = _project(context).plan_files((plan,))
+        report = translate.import_file(plan_file, file)
+    except BriefkitError as error:
+        _fail(error)
+        return
+    for skipped in report.skipped:
+        click.echo(str(skipped), err=True)
+    click.echo(f"{_shown(plan_file)}: {report.applied} translation(s) imported, {report.changed} changed; "
+               f"{len(report.skipped)} skipped, {report.untranslated} untranslated")
 
 
 def main() -> None:
