@@ -183,7 +183,7 @@ def _check_paragraphs(fragments: dict[int, list[tuple[int, Any, tuple[Any, ...]]
         if len(lines) > 1 and len(letters) == 1 and CJK.match(letters[0]):
             found.append(Finding(number, f"a Chinese paragraph ends with a one-character line: {text!r}"))
         for page_number, line, ancestors in lines[:-1]:
-            if line.style["text_align_all"] != "justify" or _forced_break(line):
+            if line.style["text_align_all"] != "justify" or _forced_break(line) or _balanced(line):
                 continue
             parent = ancestors[-1]
             short = parent.content_box_x() + parent.width - _inline_right(line)
@@ -191,6 +191,11 @@ def _check_paragraphs(fragments: dict[int, list[tuple[int, Any, tuple[Any, ...]]
                 found.append(Finding(page_number, f"a justified Chinese line is {short:.1f} pt short of the "
                                                   f"measure: {_text(line)}"))
     return found
+
+
+def _balanced(line: Any) -> bool:
+    """Lines of a block balanced by writers/text_wrap.py are narrower than the measure on purpose."""
+    return any(getattr(token, "value", None) == "balance" for token in line.style["__briefkit_text_wrap"] or ())
 
 
 def _forced_break(line: Any) -> bool:
