@@ -2,7 +2,8 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 SYSTEM_PACKAGES := python3-venv fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-noto-cjk fonts-noto-core poppler-utils qpdf libreoffice-writer-nogui
+	fonts-noto-cjk fonts-noto-core poppler-utils qpdf libreoffice-writer-nogui \
+	chromium shellcheck
 
 .PHONY: build test setup system clean
 

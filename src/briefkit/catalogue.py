@@ -19,6 +19,7 @@ from .editions import EDITIONS
 from .errors import ContentError, Problem
 from .files import display_path
 from .model import Bilingual
+from .searchpath import TemplateFolders
 from .source import SourceMap, load_yaml
 from .validate import closest_name, schema_problems
 
@@ -94,10 +95,14 @@ class Labels(_Strict):
     labels: dict[str, Bilingual] = Field(min_length=1)
 
 
-def load_catalogue(templates: Path) -> Catalogue:
+Templates = Path | TemplateFolders  # one folder, or a search path whose `/` gives the file that wins
+
+
+def load_catalogue(templates: Templates) -> Catalogue:
     catalogue, source_map = _load(templates / CATALOGUE_FILE, Catalogue)
     problems = []
-    present = sorted(path.name for path in templates.glob("*.html.j2") if not path.name.startswith("_"))
+    files = templates.files() if isinstance(templates, TemplateFolders) else list(templates.glob("*.html.j2"))
+    present = sorted({path.name for path in files if path.name.endswith(".html.j2") and not path.name.startswith("_")})
     for name, spec in catalogue.documents.items():
         if not (templates / spec.template).is_file():
             close = closest_name(spec.template, present)
@@ -109,11 +114,11 @@ def load_catalogue(templates: Path) -> Catalogue:
     return catalogue
 
 
-def load_theme(templates: Path) -> Theme:
+def load_theme(templates: Templates) -> Theme:
     return _load(templates / THEME_FILE, Theme)[0]
 
 
-def load_labels(templates: Path) -> Labels:
+def load_labels(templates: Templates) -> Labels:
     labels, source_map = _load(templates / LABELS_FILE, Labels)
     problems = []
     for key, purpose in REQUIRED_LABELS.items():

@@ -42,7 +42,7 @@ def check_glyphs(loaded: LoadedPlan, theme: Theme) -> list[Problem]:
     return problems
 
 
-def missing_glyphs(rendered: RenderedDocument, theme: Theme, shown_templates: str) -> BuildError | None:
+def missing_glyphs(rendered: RenderedDocument, theme: Theme, shown_template: str) -> BuildError | None:
     """All the text a document shows, template wording included, must have glyphs in its edition's faces.
 
     The plan's own text is checked earlier, with its line and column; this catches what the
@@ -55,7 +55,7 @@ def missing_glyphs(rendered: RenderedDocument, theme: Theme, shown_templates: st
     if not missing:
         return None
     shown = ", ".join(describe(char) for char in missing[:5])
-    return BuildError(f"{shown_templates}/{rendered.template} ({rendered.document}.{rendered.edition}): {shown} "
+    return BuildError(f"{shown_template} ({rendered.document}.{rendered.edition}): {shown} "
                       "has no glyph in the theme's fonts")
 
 
@@ -64,7 +64,11 @@ def quality_findings(
 ) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings) of the bilingual quality gates and the findings `also` given (stale translations):
     with `strict`, every finding is an error."""
-    findings = check_quality(loaded) + (also or [])
+    return split_by_strictness(check_quality(loaded) + (also or []), strict)
+
+
+def split_by_strictness(findings: list[Problem], strict: bool) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings): with --strict a finding is an error like any other, else a warning."""
     if strict:
         return [dataclasses.replace(finding, severity="error") for finding in findings], []
     return [], findings

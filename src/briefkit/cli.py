@@ -17,10 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+from click.shell_completion import CompletionItem
 
 from . import __version__, translate
 from .catalogue import load_catalogue, load_theme
-from .checks import check_glyphs, quality_findings
+from .checks import check_glyphs, quality_findings, split_by_strictness
+from .diagnostics import STYLES, Diagnostics, parse_message, problems_of
 from .editions import EDITIONS
 from .errors import BriefkitError, ContentError, Problem
 from .files import display_path
@@ -28,7 +30,7 @@ from .model import Glossary, plan_json_schema
 from .pipeline import BuildOptions, BuildReport, build, build_packs, project_renderer
 from .project import Project
 from .quality import completeness, fix_punctuation
-from .validate import load_plan
+from .validate import PLAN_FILE, load_plan
 from .writers import DEFAULT_FORMATS, FORMATS
 
 EXIT_OK, EXIT_BUILD, EXIT_USAGE = 0, 1, 2
@@ -39,7 +41,10 @@ def _project(context: click.Context) -> Project:
 
 
 def _fail(error: BriefkitError) -> None:
-    click.echo(str(error), err=True)
+    if _diagnostics().style == "human":
+        click.echo(str(error), err=True)
+    else:
+        _report(problems_of(error))
     if isinstance(error, ContentError):
         if error.summary:  # how much is translated, when translations are missing
             click.echo(error.summary, err=True)
@@ -48,8 +53,78 @@ def _fail(error: BriefkitError) -> None:
     sys.exit(error.exit_code)
 
 
+# --- output habits: -q/-v, --diagnostics human|json|github, shell completion --------------------------------------
+
+def _verbosity() -> int:
+    context = click.get_current_context(silent=True)
+    return int(context.meta.get("briefkit.verbosity", 0)) if context else 0
+
+
+def _set_verbosity(context: click.Context, change: int) -> None:
+    context.meta["briefkit.verbosity"] = int(context.meta.get("briefkit.verbosity", 0)) + change
+
+
+def _diagnostics() -> Diagnostics:
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return Diagnostics()
+    diagnostics: Diagnostics = context.meta.setdefault("briefkit.diagnostics", Diagnostics())
+    return diagnostics
+
+
+def _set_diagnostics(context: click.Context, param: click.Parameter, style: str) -> str:
+    diagnostics = _diagnostics()
+    diagnostics.style = style
+    if style == "json":  # one document on stdout when the command ends, however it ends
+        context.call_on_close(lambda: click.echo(diagnostics.document()))
+    return style
+
+
+_diagnostics_option = click.option(
+    "--diagnostics", type=click.Choice(STYLES), default="human", show_default=True, expose_value=False,
+    callback=_set_diagnostics, is_eager=True,
+    help="How problems are reported: text, one JSON document on stdout, or GitHub workflow annotations.")
+
+
+def _report(problems: list[Problem]) -> None:
+    """Warnings and errors in the chosen style: text on stderr, annotations on stdout (the runner reads them)."""
+    diagnostics = _diagnostics()
+    for line in diagnostics.lines(problems):
+        click.echo(line, err=diagnostics.style == "human")
+
+
+def _say_search_path(project: Project) -> None:
+    if _verbosity() > 0:
+        click.echo("templates: " + " -> ".join(str(folder) for folder in project.templates.folders), err=True)
+
+
+def _completion_project(context: click.Context) -> Project:
+    root = context.find_root().params.get("project_root") or Path(".")
+    return Project(Path(root))
+
+
+def _complete_plans(context: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Plan ids under content/ (shell completion)."""
+    project = _completion_project(context)
+    ids = sorted(path.parent.name for path in project.content.glob(f"*/{PLAN_FILE}"))
+    return [CompletionItem(name) for name in ids if name.startswith(incomplete)]
+
+
+def _complete_documents(context: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Document names from the catalogue (shell completion)."""
+    try:
+        names = list(load_catalogue(_completion_project(context).templates).documents)
+    except BriefkitError:
+        return []
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefkit")
+@click.option("-q", "--quiet", "quiet", count=True, expose_value=False, callback=lambda c, p, v: _set_verbosity(c, -v),
+              help="Only warnings and errors: no progress, no summary.")
+@click.option("-v", "--verbose", "verbose", count=True, expose_value=False,
+              callback=lambda c, p, v: _set_verbosity(c, v), help="Say more: the template search path, every output.")
 @click.option("--project", "project_root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Project folder holding content/, templates/ and output/.")
 @click.option("--templates", "templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -65,8 +140,9 @@ def cli(context: click.Context, project_root: Path, templates: Path | None) -> N
 
 
 @cli.command("build")
-@click.argument("plans", nargs=-1)
-@click.option("--doc", "documents", multiple=True, help="Document to build (repeatable); default: all.")
+@click.argument("plans", nargs=-1, shell_complete=_complete_plans)
+@click.option("--doc", "documents", multiple=True, shell_complete=_complete_documents,
+              help="Document to build (repeatable); default: all.")
 @click.option("--lang", "editions", multiple=True, type=click.Choice(list(EDITIONS)),
               help="Edition to build (repeatable); default: all.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(list(FORMATS)),
@@ -79,6 +155,7 @@ def cli(context: click.Context, project_root: Path, templates: Path | None) -> N
 @click.option("--force", is_flag=True, help="Rebuild outputs even when their inputs did not change.")
 @click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), default=None,
               help="Archival or accessibility PDF variant passed to WeasyPrint.")
+@_diagnostics_option
 @click.pass_context
 def build_command(context: click.Context, plans: tuple[str, ...], documents: tuple[str, ...],
                   editions: tuple[str, ...], formats: tuple[str, ...], out: Path | None, jobs: int | None,
@@ -91,15 +168,21 @@ def build_command(context: click.Context, plans: tuple[str, ...], documents: tup
         unknown = [d for d in documents if d not in known]
         if unknown:
             raise click.BadParameter(f"unknown document {unknown[0]!r}; known: {', '.join(known)}", param_hint="--doc")
-        report = build(project, plans, options, progress=_progress_printer())
+        _say_search_path(project)
+        report = build(project, plans, options, progress=_progress_printer() if _verbosity() >= 0 else None)
     except BriefkitError as error:
         _fail(error)
         return
-    _print_summary(report)
-    for warning in report.warnings:
-        click.echo(warning if "warning: " in warning else f"warning: {warning}", err=True)
-    for name, failure in report.failures:
-        click.echo(f"FAILED {name}:\n{failure}", err=True)
+    if _verbosity() >= 0 and _diagnostics().style != "json":
+        _print_summary(report)
+    if _diagnostics().style == "human":
+        for warning in report.warnings:
+            click.echo(warning if "warning: " in warning else f"warning: {warning}", err=True)
+        for name, failure in report.failures:
+            click.echo(f"FAILED {name}:\n{failure}", err=True)
+    else:
+        _report([parse_message(w if "warning: " in w else f"warning: {w}") for w in report.warnings])
+        _report([problem for _, failure in report.failures for problem in problems_of(failure)])
     if report.failures:
         click.echo(f"{len(report.failures)} of {len(report.outputs) + len(report.failures)} outputs failed.", err=True)
         sys.exit(EXIT_BUILD)
@@ -124,12 +207,13 @@ def _progress_printer() -> Callable[[int, int, str], None]:
 def _print_summary(report: BuildReport) -> None:
     if not report.outputs:
         return
-    click.echo(f"{'file':<58} {'pages':>5} {'size':>9} {'seconds':>8}")
+    width = max(len("file"), *(len(_shown(output.path)) for output in report.outputs))
+    click.echo(f"{'file':<{width}} {'pages':>5} {'size':>9} {'seconds':>8}")
     for output in sorted(report.outputs, key=lambda o: str(o.path)):
         pages = "" if output.pages is None else str(output.pages)
         size = f"{output.path.stat().st_size / 1024:.0f} KiB" if output.path.exists() else "-"
         seconds = "cached" if output.skipped else f"{output.seconds:.2f}"
-        click.echo(f"{_shown(output.path):<58} {pages:>5} {size:>9} {seconds:>8}")
+        click.echo(f"{_shown(output.path):<{width}} {pages:>5} {size:>9} {seconds:>8}")
     built = len(report.built)
     click.echo(f"{built} built, {len(report.outputs) - built} up to date, {len(report.failures)} failed")
 
@@ -139,7 +223,7 @@ def _shown(path: Path) -> str:
 
 
 @cli.command("pack")
-@click.argument("plans", nargs=-1)
+@click.argument("plans", nargs=-1, shell_complete=_complete_plans)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder; default: output/.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes; default: CPU count.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
@@ -166,11 +250,12 @@ def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | Non
 
 
 @cli.command("validate")
-@click.argument("plans", nargs=-1)
+@click.argument("plans", nargs=-1, shell_complete=_complete_plans)
 @click.option("--strict", is_flag=True, help="Treat warnings (number parity, glossary, punctuation) as errors.")
 @click.option("--fix", is_flag=True, help="Rewrite ASCII punctuation in Chinese text to full-width, in place.")
 @click.option("--accept-translations", is_flag=True,
               help="Record every Chinese text as translated from its current English (clears stale warnings).")
+@_diagnostics_option
 @click.pass_context
 def validate_command(context: click.Context, plans: tuple[str, ...], strict: bool, fix: bool,
                      accept_translations: bool) -> None:
@@ -202,11 +287,10 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
             errors, findings = quality_findings(loaded, strict, also=stale)
             problems.extend(glyphs)
             problems.extend(errors)
-            for finding in findings:
-                click.echo(str(finding), err=True)
+            _report(findings)
             findings = findings or errors
             warned = f", {len(findings)} warning{'s' if len(findings) != 1 else ''}" if findings else ""
-            if not glyphs:
+            if not glyphs and _verbosity() >= 0 and _diagnostics().style != "json":
                 click.echo(f"{_shown(plan_file)}: {'ok' if not findings else 'checked'} ({loaded.plan.id}, "
                            f"{len(loaded.plan.actions)} actions; {completeness(loaded)}{warned})")
     except BriefkitError as error:
@@ -217,7 +301,7 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
 
 
 @cli.command("glossary")
-@click.argument("plan")
+@click.argument("plan", shell_complete=_complete_plans)
 @click.pass_context
 def glossary_command(context: click.Context, plan: str) -> None:
     """Print PLAN's glossary: each English term and its one Chinese rendering."""
@@ -272,10 +356,11 @@ def schema_command(glossary: bool) -> None:
 
 
 @cli.command("doctor")
+@click.option("--strict", is_flag=True, help="A theme font that fontconfig substitutes is an error.")
 @click.pass_context
-def doctor_command(context: click.Context) -> None:
+def doctor_command(context: click.Context, strict: bool) -> None:
     """Check the machine: Python, WeasyPrint, Pango, HarfBuzz-Subset, the theme's fonts."""
-    from .fonts import find_family
+    from .fonts import find_family, matched_family, substituted_faces
 
     project = _project(context)
     required_missing = False
@@ -303,9 +388,20 @@ def doctor_command(context: click.Context) -> None:
     except BriefkitError as error:
         _fail(error)
         return
-    for family in theme.fonts.required:
+    fonts = theme.fonts
+    for family in dict.fromkeys(fonts.serif + fonts.sans + fonts.serif_hant + fonts.sans_hant + fonts.required):
         faces = find_family(family)
-        report(f"font {family}", f"{len(faces)} faces, {faces[0].file}" if faces else None)
+        matched = matched_family(family)
+        if matched and matched != family:  # fontconfig would quietly print another face
+            click.echo(f"{'MISSING' if strict or family in fonts.required else 'absent '} {'font ' + family:<26} "
+                       f"substituted by {matched}")
+            required_missing = required_missing or strict or family in fonts.required
+            continue
+        report(f"font {family}", f"{len(faces)} faces, {faces[0].file}" if faces else None,
+               required=family in fonts.required)
+    errors, warnings = split_by_strictness(substituted_faces(project.templates / "theme.yaml"), strict)
+    for problem in errors + warnings:
+        click.echo(str(problem), err=True)
     report("LibreOffice (tests)", shutil.which("soffice"), required=False)
     report("pdftotext (tests)", shutil.which("pdftotext"), required=False)
     if required_missing:
@@ -314,7 +410,7 @@ def doctor_command(context: click.Context) -> None:
 
 
 @cli.command("clean")
-@click.argument("plans", nargs=-1)
+@click.argument("plans", nargs=-1, shell_complete=_complete_plans)
 @click.pass_context
 def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
     """Remove built outputs (of PLAN, or of every plan and the template cache)."""
@@ -324,6 +420,14 @@ def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
         if bad:
             click.echo(f"clean takes plan ids (their outputs under output/), not paths: {bad[0]!r}", err=True)
             sys.exit(EXIT_USAGE)
+        known = {path.parent.name for path in project.content.glob("*/plan.yaml")}
+        known |= {path.name for path in project.output.iterdir() if path.is_dir()} if project.output.is_dir() else set()
+        unknown = [name for name in plans if name not in known]
+        if unknown:
+            shown = f"; known: {', '.join(sorted(known))}" if known else ""
+            click.echo(f"clean: no plan {unknown[0]!r} (no content/{unknown[0]}/ and no output/{unknown[0]}/){shown}",
+                       err=True)
+            sys.exit(EXIT_USAGE)
         targets = [project.output / name for name in plans]
     else:
         built = [path for path in project.output.iterdir() if path.is_dir()] if project.output.is_dir() else []
@@ -331,7 +435,60 @@ def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
     for target in targets:
         if target.is_dir():
             shutil.rmtree(target)
-            click.echo(f"removed {_shown(target)}")
+            if _verbosity() >= 0:
+                click.echo(f"removed {_shown(target)}")
+
+
+# --- init and preview: from an empty folder to the authoring loop ---------------------------------------------------
+
+@cli.command("init")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--eject-templates", is_flag=True,
+              help="Also copy the built-in templates into templates/ for editing (to override one, copy only it).")
+@click.pass_context
+def init_command(context: click.Context, folder: Path | None, eject_templates: bool) -> None:
+    """Create a project in FOLDER (default: the --project folder) with one example plan; copies no templates."""
+    from .scaffold import init_project
+
+    root = folder or _project(context).root
+    try:
+        written = init_project(root, eject_templates=eject_templates)
+    except BriefkitError as error:
+        _fail(error)
+        return
+    for path in written:
+        if _verbosity() > 0:
+            click.echo(f"wrote {_shown(path)}", err=True)
+    if _verbosity() >= 0:
+        plans = sorted({path.parent.name for path in written if path.name == PLAN_FILE})
+        where = "" if root.resolve() == Path.cwd().resolve() else f"cd {_shown(root)} && "
+        click.echo(f"{len(written)} files written in {_shown(root)}.", err=True)
+        if plans:
+            click.echo(f"Next: {where}briefkit preview {plans[0]}   (or: briefkit validate, briefkit pack)", err=True)
+
+
+@cli.command("preview")
+@click.argument("plan", required=False, shell_complete=_complete_plans)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--doc", "document", default=None, shell_complete=_complete_documents,
+              help="Document shown first; default: the first in the catalogue.")
+@click.option("--lang", "edition", type=click.Choice(list(EDITIONS)), default=None,
+              help="Edition shown first; default: the first of the catalogue's languages.")
+@click.option("--no-pdf", is_flag=True, help="Show the HTML only; do not write PDFs while editing.")
+@click.pass_context
+def preview_command(context: click.Context, plan: str | None, host: str, port: int, document: str | None,
+                    edition: str | None, no_pdf: bool) -> None:
+    """Serve PLAN's documents on a local web page that rebuilds and reloads as you save."""
+    from .preview import PreviewOptions, serve
+
+    project = _project(context)
+    try:
+        options = PreviewOptions(host=host, port=port, document=document, edition=edition, pdf=not no_pdf)
+        serve(project, plan, options, say=lambda text: click.echo(text, err=True))
+    except BriefkitError as error:
+        _fail(error)
 
 
 # -- translate: the translators' round trip (XLIFF 2.1 or PO by field path) ------------------------

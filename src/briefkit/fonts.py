@@ -16,6 +16,9 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from .errors import Problem
+from .source import load_yaml
+
 # Characters that need no glyph: controls, spaces, line/paragraph separators and
 # format characters (zero-width joiners and the like) are not drawn.
 _UNDRAWN = {"Cc", "Cf", "Zs", "Zl", "Zp"}
@@ -100,3 +103,62 @@ def stamp(families: tuple[str, ...]) -> str:
                 size = -1
             parts.append(f"{family}|{face.style}|{face.file}|{face.index}|{size}")
     return "\n".join(parts)
+
+
+# --- honest fonts: what fontconfig really gives for each face the theme names, and what a PDF embeds -------------
+
+_THEME_STACKS = ("serif", "sans", "serif_hant", "sans_hant", "required")
+
+
+@functools.lru_cache(maxsize=64)
+def matched_family(family: str) -> str | None:
+    """The family fontconfig gives for `family`: itself when installed, a substitute otherwise (None: no fc-match)."""
+    if shutil.which("fc-match") is None:
+        return None
+    names = subprocess.run(["fc-match", "--format", "%{family}", family],
+                           capture_output=True, text=True, check=False).stdout
+    if any(name.strip().casefold() == family.casefold() for name in names.split(",")):
+        return family
+    return names.split(",")[0].strip() or None
+
+
+def substituted_faces(theme_file: Path) -> list[Problem]:
+    """A warning, located at its theme entry, for every family that fontconfig replaces with another."""
+    loaded = load_yaml(theme_file, str(theme_file))
+    stacks = loaded.data.get("fonts", {}) if isinstance(loaded.data, dict) else {}
+    problems, seen = [], set()
+    for stack in _THEME_STACKS:
+        families = stacks.get(stack) if isinstance(stacks, dict) else None
+        for index, family in enumerate(families if isinstance(families, list) else []):
+            if not isinstance(family, str) or family in seen:
+                continue
+            seen.add(family)
+            matched = matched_family(family)
+            if matched is not None and matched != family:
+                location = loaded.source_map.locate(("fonts", stack, index))
+                message = f"font '{family}' is not installed: fontconfig substitutes '{matched}'"
+                problems.append(Problem(location, message, "warning"))
+    return problems
+
+
+def embedded_fonts(pdf: Path) -> list[str]:
+    """The font names a PDF embeds, subset tags removed (empty without poppler's pdffonts)."""
+    if shutil.which("pdffonts") is None:
+        return []
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=False).stdout
+    names = []
+    for line in listing.splitlines()[2:]:  # after the header and its rule
+        name = line.split(" ", 1)[0]
+        names.append(name.split("+", 1)[1] if "+" in name[:7] else name)
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def foreign_fonts(pdf: Path, families: tuple[str, ...]) -> list[str]:
+    """Embedded faces that belong to none of the theme's families (a fallback for characters they lack)."""
+    keys = [_font_key(family) for family in families]
+    return [name for name in embedded_fonts(pdf) if not any(_font_key(name).startswith(key) for key in keys)]
+
+
+def _font_key(name: str) -> str:
+    """'Noto-Sans-CJK-SC-Bold' and 'Noto Sans CJK SC' compare alike."""
+    return "".join(char for char in name.casefold() if char.isalnum())

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import BuildCache, digest, output_key
-from .checks import check_glyphs, missing_glyphs, quality_findings, theme_families
+from .checks import check_glyphs, missing_glyphs, quality_findings, split_by_strictness, theme_families
 from .errors import BriefkitError, ContentError, Problem
 from .files import remove_stale_parts
-from .fonts import stamp
+from .fonts import stamp, substituted_faces
 from .media import images_in
 from .model import iter_texts
 from .pack import pack_path, write_pack
@@ -97,6 +97,12 @@ class WriteTask:
 Progress = Callable[[int, int, str], None]
 
 
+def _all_theme_families(renderer: Renderer) -> tuple[str, ...]:
+    """Every family the theme names, in any edition: what a PDF may embed."""
+    fonts = renderer.theme.fonts
+    return tuple(dict.fromkeys(fonts.serif + fonts.sans + fonts.serif_hant + fonts.sans_hant + fonts.required))
+
+
 def build(
     project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
 ) -> BuildReport:
@@ -138,6 +144,7 @@ def _build(
     documents = options.documents or tuple(renderer.catalogue.documents)
     editions = options.editions or tuple(renderer.catalogue.languages)
     fonts = stamp(theme_families(renderer.theme))
+    families = _all_theme_families(renderer)
     caches = {loaded.plan.id: BuildCache.load(_out_dir(project, options, loaded)) for loaded in plans}
     for cache in caches.values():
         remove_stale_parts(cache.folder)
@@ -146,6 +153,10 @@ def _build(
     cold = options.force or not all(cache.entries for cache in caches.values())
     with _Workers(options, renderer, start_now=cold and not problems) as workers:
         report = BuildReport()
+        # Fonts honest: a theme face fontconfig replaces is a warning at its theme entry (--strict: an error).
+        errors, warnings = split_by_strictness(substituted_faces(renderer.templates / "theme.yaml"), options.strict)
+        problems.extend(errors)
+        report.warnings.extend(str(problem) for problem in warnings)
         for loaded in plans:
             problems.extend(_checked_glyphs(loaded, renderer, caches[loaded.plan.id], fonts))
             errors, warnings = quality_findings(loaded, options.strict)
@@ -159,8 +170,10 @@ def _build(
             for document in documents:
                 for edition in editions:
                     rendered = renderer.render(loaded, document, edition, built)
-                    stale = _stale_tasks(project, loaded, rendered, options, caches[loaded.plan.id], fonts, report)
-                    missing = missing_glyphs(rendered, renderer.theme, renderer.shown) if stale else None
+                    stale = _stale_tasks(project, loaded, rendered, options, caches[loaded.plan.id], fonts, families,
+                                         report)
+                    shown = renderer.shown_file(rendered.template)
+                    missing = missing_glyphs(rendered, renderer.theme, shown) if stale else None
                     if missing is not None:  # labels, template text or the Traditional conversion
                         report.failures.append((f"{loaded.plan.id}/{document}.{edition}", missing))
                         continue
@@ -205,16 +218,18 @@ def _stale_tasks(
     options: BuildOptions,
     cache: BuildCache,
     fonts: str,
+    families: tuple[str, ...],
     report: BuildReport,
 ) -> list[WriteTask]:
     out_dir = cache.folder
     stem = f"{rendered.document}.{rendered.edition}"
     images = images_in(rendered.html, loaded.folder)
     tasks = []
+    templates = project.templates_for(loaded.folder)
     for name in options.formats:
         spec = FORMATS[name]
         target = out_dir / f"{stem}.{name}"
-        settings = spec.settings(options.write_options, project.templates)
+        settings = spec.settings(options.write_options, templates)
         key = output_key(rendered.html, name, settings, images, fonts if spec.uses_fonts else "")
         if not options.force and cache.is_fresh(target, key):
             pages = cache.entries[target.name].get("pages")
@@ -224,7 +239,7 @@ def _stale_tasks(
             )
             continue
         where = f"{project.templates_shown}/{rendered.template} ({loaded.plan.id} {stem})"
-        job = WriteJob(target, loaded.folder, project.templates, where, options.write_options)
+        job = WriteJob(target, loaded.folder, templates, where, options.write_options, families)
         tasks.append(WriteTask(rendered, loaded.plan.id, name, job, key))
     return tasks
 

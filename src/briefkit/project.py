@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import UsageError
 from .files import display_path
+from .searchpath import TemplateFolders
 from .validate import PLAN_FILE
 
 
@@ -20,8 +21,14 @@ class Project:
         return self.root / "content"
 
     @property
-    def templates(self) -> Path:
-        return self.templates_override or self.root / "templates"
+    def templates(self) -> TemplateFolders:
+        """The search path: --templates DIR or the project's templates/, then the built-in defaults."""
+        return TemplateFolders.of(self.templates_override or self.root / "templates")
+
+    def templates_for(self, plan_folder: Path) -> TemplateFolders:
+        """A plan folder's own templates/ come first; they are content, so they run sandboxed."""
+        own = plan_folder / "templates"
+        return TemplateFolders.of(own, *self.templates.folders) if own.is_dir() else self.templates
 
     @property
     def templates_shown(self) -> str:
@@ -38,7 +45,8 @@ class Project:
     @property
     def templates_trusted(self) -> bool:
         """Only the project's own templates/ run outside Jinja's sandbox."""
-        return self.templates.resolve() == (self.root / "templates").resolve()
+        return self.templates_override is None or self.templates_override.resolve() == (
+            self.root / "templates").resolve()
 
     @property
     def output(self) -> Path:

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.sandbox
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from . import vocabulary
 from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_labels, load_theme
 from .editions import EDITIONS
 from .errors import TemplateError, UsageError
+from .files import display_path
 from .headings import break_heading
 from .model import LANGUAGES, Bilingual
+from .searchpath import TemplateFolders, inside
 from .text import format_date, format_datetime, format_month, format_number, inline_markdown, space_chinese
 from .traditional import convert_text, to_traditional
 from .validate import LoadedPlan
@@ -59,21 +63,26 @@ def _headline(context: Any, text: str, language: str) -> Markup:
 class Renderer:
     """One Jinja environment for every document, edition and plan."""
 
-    def __init__(self, templates: Path, *, sandboxed: bool = False, cache: Path | None = None,
-                 shown: str = "templates") -> None:
-        """`sandboxed`: templates from outside the project run in Jinja's sandbox (no unsafe attributes).
+    def __init__(self, templates: Path | TemplateFolders, *, sandboxed: bool = False,
+                 cache: Path | None = None, shown: str = "templates") -> None:
+        """`templates`: a folder (searched before the built-in defaults) or a whole search path.
 
+        `sandboxed`: templates from outside the project run in Jinja's sandbox (no unsafe attributes).
         `cache`: a folder for compiled templates; compiling them is most of a no-op rebuild's time.
-        `shown`: the templates folder as messages name it (the real folder when --templates points elsewhere).
+        `shown`: the first folder of the search path as messages name it (the real folder when --templates points
+        elsewhere); a file that comes from another folder of the path is named where it is.
         """
-        self.templates = templates
+        self.templates = templates if isinstance(templates, TemplateFolders) else TemplateFolders.of(templates)
         self.shown = shown
-        self.catalogue: Catalogue = load_catalogue(templates)
-        self.theme: Theme = load_theme(templates)
-        self.labels = load_labels(templates).labels
+        self.sandboxed = sandboxed
+        self._cache = cache
+        self._plan_renderers: dict[Path, Renderer] = {}
+        self.catalogue: Catalogue = load_catalogue(self.templates)
+        self.theme: Theme = load_theme(self.templates)
+        self.labels = load_labels(self.templates).labels
         environment_class = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
         self.environment = environment_class(
-            loader=_ConfinedLoader(templates),
+            loader=_ConfinedLoader(self.templates),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -102,6 +111,9 @@ class Renderer:
             raise UsageError(f"unknown document '{document}'; known: {', '.join(self.catalogue.documents)}")
         if edition not in EDITIONS:
             raise UsageError(f"unknown language '{edition}'; known: {', '.join(EDITIONS)}")
+        own = self.for_plan(loaded.folder)
+        if own is not self:
+            return own.render(loaded, document, edition, built)
         if EDITIONS[edition].converted:  # rendered as zh, then machine-converted (traditional.py), and marked so
             simplified = self._render(loaded, document, spec, "zh", built, traditional=True)
             glossary = loaded.plan.glossary
@@ -136,7 +148,7 @@ class Renderer:
         try:
             html = self.environment.get_template(spec.template).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{self.shown}/{exc.name or spec.template}:{exc.lineno}: {exc.message}") from None
+            raise TemplateError(f"{self.shown_file(exc.name or spec.template)}:{exc.lineno}: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
             position = self._position(exc, spec.template)
             raise TemplateError(f"{position}: template not found: {exc.message}") from None
@@ -152,7 +164,14 @@ class Renderer:
         return RenderedDocument(document, edition, spec.template, html, title)
 
     def _position(self, exc: Exception, template: str) -> str:
-        return _template_position(exc, template, self.shown)
+        return _template_position(exc, template, self.shown_file)
+
+    def shown_file(self, name: str) -> str:
+        """A template as messages name it: under `shown` when the first folder has it, else where it is."""
+        path = self.templates.find(name)
+        if path is None or inside(path, self.templates.first):
+            return f"{self.shown}/{name}"
+        return display_path(path)
 
     def _check_vocabulary(self, html: str, template: str) -> None:
         """Every format reads the same HTML, so an element outside the vocabulary fails here, for all of them."""
@@ -173,13 +192,13 @@ class Renderer:
                                                        if classes else r"(?![^>]*class=)"))
         for name in [template, *sorted(self.environment.list_templates(extensions=["j2"]))]:
             try:
-                source = (self.templates / name).read_text(encoding="utf-8")
-            except OSError:
+                source = self.templates.find(name).read_text(encoding="utf-8")  # type: ignore[union-attr]
+            except (OSError, AttributeError):
                 continue
             match = wanted.search(source)
             if match:
-                return f"{self.shown}/{name}:{source.count(chr(10), 0, match.start()) + 1}"
-        return f"{self.shown}/{template}"
+                return f"{self.shown_file(name)}:{source.count(chr(10), 0, match.start()) + 1}"
+        return self.shown_file(template)
 
     @staticmethod
     def _parens(text: str, language: str) -> Markup:
@@ -187,13 +206,24 @@ class Renderer:
         marks = EDITIONS["zh"].punctuation(language)
         return Markup(marks.open_paren) + escape(text) + Markup(marks.close_paren)
 
+    def for_plan(self, folder: Path) -> Renderer:
+        """The renderer for a plan whose folder has its own templates/ (searched first, sandboxed: it is content)."""
+        own = folder / "templates"
+        if not own.is_dir() or own.resolve() in (path.resolve() for path in self.templates.folders):
+            return self
+        key = own.resolve()
+        if key not in self._plan_renderers:
+            folders = TemplateFolders((own, *self.templates.folders))
+            self._plan_renderers[key] = Renderer(folders, sandboxed=True, cache=self._cache, shown=display_path(own))
+        return self._plan_renderers[key]
+
     def _labeller(self, plan: Any) -> Any:
         brand = plan.brand or plan.headline
 
         def label(key: str, **values: Any) -> Bilingual:
             """A fixed wording with {placeholders} filled per language."""
             if key not in self.labels:
-                raise jinja2.UndefinedError(f"no label '{key}' in {self.shown}/labels.yaml")
+                raise jinja2.UndefinedError(f"no label '{key}' in {self.shown_file('labels.yaml')}")
             wording = self.labels[key]
             fills = {"brand": brand, **values}
             return Bilingual(
@@ -222,18 +252,37 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-class _ConfinedLoader(jinja2.FileSystemLoader):
-    """Loads templates from one folder only: a symlink or ../ leading out of it is 'not found'."""
+class _ConfinedLoader(jinja2.BaseLoader):
+    """Loads each template from the first folder of the search path that has it, and only from inside that folder.
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__(str(folder))
-        self.folder = folder.resolve()
+    A symlink or ../ leading out of the folder it was found in is 'not found', never a fall-through.
+    """
+
+    def __init__(self, templates: TemplateFolders) -> None:
+        self.templates = templates
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        if not Path(filename).resolve().is_relative_to(self.folder):
-            raise jinja2.TemplateNotFound(template, f"{template} (it leads outside the templates folder)")
-        return source, filename, uptodate
+        pieces = split_template_path(template)  # refuses ../ itself
+        for folder in self.templates.folders:
+            candidate = folder.joinpath(*pieces)
+            if not candidate.is_file():
+                continue
+            if not inside(candidate, folder):
+                raise jinja2.TemplateNotFound(template, f"{template} (it leads outside the templates folder)")
+            source = candidate.read_text(encoding="utf-8")
+            modified = candidate.stat().st_mtime
+
+            def uptodate(candidate: Path = candidate, modified: float = modified) -> bool:
+                try:
+                    return candidate.stat().st_mtime == modified
+                except OSError:
+                    return False
+
+            return source, str(candidate), uptodate
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        return sorted(path.name for path in self.templates.files())
 
 
 class _Fills(dict[str, str]):
@@ -260,18 +309,18 @@ def _css_counter_content(label: str) -> Markup:
     return Markup(" ".join(tokens))
 
 
-def _template_position(exc: Exception, default: str, shown: str) -> str:
+def _template_position(exc: Exception, default: str, shown: Callable[[str], str]) -> str:
     """templates/x.html.j2:LINE of the innermost template frame of a Jinja error.
 
     Jinja rewrites tracebacks so that template frames carry the template's file
     name and line; the last such frame is where the error happened.
     """
-    position = f"{shown}/{default}"
+    position = shown(default)
     traceback = exc.__traceback__
     while traceback is not None:
         filename = traceback.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            position = f"{shown}/{Path(filename).name}:{traceback.tb_lineno}"
+            position = f"{shown(Path(filename).name)}:{traceback.tb_lineno}"
         traceback = traceback.tb_next
     return position
 

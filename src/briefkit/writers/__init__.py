@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..cache import file_digest
+from ..searchpath import TemplateFolders
 
 if TYPE_CHECKING:
     from ..render import RenderedDocument
@@ -35,9 +36,10 @@ class WriteJob:
 
     target: Path
     plan_folder: Path  # relative image paths resolve here
-    templates: Path  # the templates folder (style sheets, reference.docx)
+    templates: Path | TemplateFolders  # the template search path (style sheets, reference.docx)
     where: str  # how messages name the output: template and document
     options: WriteOptions = field(default_factory=WriteOptions)
+    families: tuple[str, ...] = ()  # the font families the theme names: a writer embedding others says so
 
 
 @dataclass
@@ -62,18 +64,18 @@ class Format:
     default: bool  # built by `build` when no --format is given
     heavy: bool  # slow to load and run: worth warm worker processes
     uses_fonts: bool  # its bytes depend on the installed font files
-    settings: Callable[[WriteOptions, Path], str] = lambda options, templates: ""  # what else its bytes depend on
+    settings: Callable[[WriteOptions, Path | TemplateFolders], str] = lambda options, templates: ""  # bytes depend on
 
     def writer(self) -> Write:
         write: Write = importlib.import_module(self.module).write
         return write
 
 
-def _pdf_settings(options: WriteOptions, templates: Path) -> str:
+def _pdf_settings(options: WriteOptions, templates: Path | TemplateFolders) -> str:
     return f"variant={options.pdf_variant};strict={options.strict}"
 
 
-def _docx_settings(options: WriteOptions, templates: Path) -> str:
+def _docx_settings(options: WriteOptions, templates: Path | TemplateFolders) -> str:
     reference = templates / "reference.docx"
     return f"reference={file_digest(reference)}" if reference.is_file() else ""  # its styles shape every DOCX
 

@@ -29,7 +29,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..errors import BuildError
 from ..files import atomic_output
+from ..fonts import foreign_fonts
 from ..render import RenderedDocument
+from ..searchpath import TemplateFolders
 from . import WriteJob, WriteResult, layout_gate
 from .cjk_justify import justified_cjk
 from .text_wrap import balanced_lines
@@ -152,9 +154,15 @@ def warm_up(families: tuple[str, ...]) -> None:
 
 def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
     """The writer interface (writers/__init__.py): the plan folder's files and the templates' are fetchable."""
-    result = write_pdf(rendered.html, roots={"plan": job.plan_folder, "templates": job.templates}, target=job.target,
+    templates = job.templates.first if isinstance(job.templates, TemplateFolders) else job.templates
+    result = write_pdf(rendered.html, roots={"plan": job.plan_folder, "templates": templates}, target=job.target,
                        where=job.where, variant=job.options.pdf_variant, strict=job.options.strict)
-    return WriteResult(job.target, result.pages, result.warnings, result.layout_seconds, result.write_seconds)
+    warnings = list(result.warnings)
+    foreign = foreign_fonts(job.target, job.families) if job.families else []
+    if foreign:  # after writing: what the PDF really embeds, against what the theme names
+        warnings.append(f"warning: embeds {', '.join(foreign)}, not a face of the theme's fonts "
+                        "(a fallback for characters they lack)")
+    return WriteResult(job.target, result.pages, warnings, result.layout_seconds, result.write_seconds)
 
 
 def write_pdf(

@@ -25,6 +25,7 @@ from ...editions import EDITIONS
 from ...errors import BuildError
 from ...files import ZIP_EPOCH, atomic_output, deterministic_zip
 from ...render import RenderedDocument
+from ...searchpath import TemplateFolders
 from .. import WriteJob, WriteResult
 from . import oxml
 from .build import BodyWriter
@@ -41,7 +42,8 @@ def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
     return WriteResult(job.target, pages)
 
 
-def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path, target: Path, where: str) -> int | None:
+def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path | TemplateFolders, target: Path,
+               where: str) -> int | None:
     """Write `rendered` as DOCX to `target` atomically; the page count is unknown, so None."""
     theme = load_theme(templates)
     root = parse_html(rendered.html, where)
