@@ -86,3 +86,7 @@ def test_balanced_headlines_have_even_lines_and_keep_their_rule():
     assert ragged[-1] < 0.5 * max(ragged), "can fail: WeasyPrint alone leaves a short last line"
     assert min(balanced) > 0.75 * max(balanced)
     assert balanced_width == width  # the heading (and its rule) still spans the measure
+
+
+def test_a_heading_with_markdown_keeps_its_emphasis():
+    assert str(break_heading("The **ten** actions", "en", TERMS)) == "The <strong>ten</strong> actions"

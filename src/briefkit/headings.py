@@ -19,10 +19,11 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from .editions import CJK, HAN
-from .text import space_chinese
+from .text import inline_markdown, space_chinese
 
 _OPENING = set("（《「『【〔〈“‘([")
 _CLOSING = set("，。、；：？！）》」』】〕〉”’…·)]%,.;:!?")
+_MARKDOWN = re.compile(r"\*\S|\[[^\]]+\]\(")
 # The last two words are bound when together they are no longer than this (characters), so they still fit a line.
 _LAST_CJK, _LAST_LATIN = 12, 24
 
@@ -83,6 +84,8 @@ def _english_words(text: str, terms: list[str]) -> list[str]:
 
 def break_heading(text: str, language: str, terms: Iterable[str] = ()) -> Markup:
     """The heading's HTML: each word (or term) kept whole, the last two words together."""
+    if _MARKDOWN.search(text):
+        return inline_markdown(text)  # emphasis or a link: the Markdown subset wins over word keeping
     units = segment(text, terms)
     chinese = bool(HAN.search(text))
     if (len(units) >= 2 and len(units[-2] + units[-1]) <= (_LAST_CJK if chinese else _LAST_LATIN)
