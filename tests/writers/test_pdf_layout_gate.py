@@ -31,6 +31,8 @@ CASES = [
      "page 1: a heading is last on its page: 'Key actions'"),
     ("a page under a quarter filled", '<p>One line.</p><p style="break-before: page">' + PARA + "</p>",
      "page 1: the page is only 4% filled"),
+    ("a section alone on the last page", PARA * 5 + '<h2 style="break-before: page">Contacts</h2><p>Press office.</p>',
+     "page 2: a section stands alone on the last page: 'Contacts'"),
     ("a running header over one line",
      '<div class="head">' + "A running header far too long for one line " * 3 + "</div>" + PARA,
      "page 1: the running header takes 3 lines: 'A running header far too long for one line A running header…'"),
