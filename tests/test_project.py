@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from briefkit import __version__
 from briefkit.cli import cli
 from briefkit.errors import ContentError, TemplateError, UsageError
+from briefkit.files import display_path
 from briefkit.fonts import foreign_fonts, substituted_faces
 from briefkit.project import Project
 from briefkit.render import Renderer
@@ -170,4 +171,5 @@ def test_a_broken_theme_is_located(project: Path) -> None:
     (project / "templates" / "theme.yaml").write_text("paper: A5\n", encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         Renderer(Project(project).templates)
-    assert str(project / "templates" / "theme.yaml") in str(caught.value)
+    # The project's own file, named as messages name paths (relative to the working folder when inside it).
+    assert f"{display_path(project / 'templates' / 'theme.yaml')}:1:8: paper: " in str(caught.value)
