@@ -48,6 +48,7 @@ def main() -> None:
     project = Project(REPO)
     started = time.perf_counter()
     renderer = Renderer(project.templates)
+    templates = getattr(project.templates, "first", project.templates)  # a search path since i15: its first folder
     loaded = load_plan(project.plan_files((args.plan,))[0])
     setup = time.perf_counter() - started
 
@@ -62,7 +63,7 @@ def main() -> None:
                     rendered = renderer.render(loaded, document, edition)
                     renders.append(time.perf_counter() - begun)
                     result = write_pdf(
-                        rendered.html, roots={"plan": loaded.folder, "templates": project.templates},
+                        rendered.html, roots={"plan": loaded.folder, "templates": templates},
                         target=Path(out) / f"{document}.{edition}.pdf", where=document,
                     )
                     if first_pdf is None:
