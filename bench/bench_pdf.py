@@ -8,8 +8,8 @@ build); the first, cold run is reported separately. Run from the repo root:
 
 With --against, the same benchmark runs on the working tree and on the given
 commit (extracted with git archive into a temporary folder), alternating
-runs so both see the same machine load; it prints both seconds per page and
-fails (exit 1) when this tree is more than 20% slower per page.
+runs so both see the same machine load; it prints wall and CPU seconds per
+page and fails (exit 1) when this tree takes more than 20% more CPU per page.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def main() -> None:
 
     rows = []
     first_pdf: float | None = None
+    cpu_started = time.process_time()  # CPU seconds: what --against compares, as wall time follows the machine's load
     with tempfile.TemporaryDirectory() as out:
         for document in renderer.catalogue.documents:
             for edition in renderer.catalogue.languages:
@@ -76,8 +77,9 @@ def main() -> None:
                              statistics.median(writes), total / pages))
 
     if args.json:
-        print(json.dumps({"pages": sum(row[1] for row in rows),
-                          "seconds": sum(row[2] + row[3] + row[4] for row in rows)}))
+        seconds = sum(row[2] + row[3] + row[4] for row in rows)
+        print(json.dumps({"pages": sum(row[1] for row in rows), "seconds": seconds,
+                          "cpu_seconds": (time.process_time() - cpu_started) / args.runs}))
         return
     print(f"# PDF benchmark: {platform.node()} ({platform.machine()}, Python {platform.python_version()}), "
           f"median of {args.runs} runs")
@@ -108,15 +110,20 @@ def compare(revision: str, runs: int, plan: str, rounds: int = 2) -> int:
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
         if not (old / "bench" / "bench_pdf.py").read_text(encoding="utf-8").count("--json"):
             (old / "bench" / "bench_pdf.py").write_bytes((REPO / "bench" / "bench_pdf.py").read_bytes())
-        per_page: dict[str, list[float]] = {"this tree": [], revision: []}
+        wall: dict[str, list[float]] = {"this tree": [], revision: []}
+        cpu: dict[str, list[float]] = {"this tree": [], revision: []}
         for _ in range(rounds):
             for name, tree in (("this tree", REPO), (revision, old)):
                 result = _run(tree, runs, plan)
-                per_page[name].append(result["seconds"] / result["pages"])
-    now, before = min(per_page["this tree"]), min(per_page[revision])
-    print(f"seconds per page: this tree {now:.3f}, {revision} {before:.3f} (best of {rounds} alternating rounds of "
-          f"{runs} runs): {100 * (now / before - 1):+.0f}%")
-    return 0 if now <= 1.2 * before else 1
+                wall[name].append(result["seconds"] / result["pages"])
+                cpu[name].append(result["cpu_seconds"] / result["pages"])
+    for label, table in (("wall", wall), ("CPU", cpu)):
+        now, before = min(table["this tree"]), min(table[revision])
+        print(f"{label} seconds per page: this tree {now:.3f}, {revision} {before:.3f} (best of {rounds} alternating "
+              f"rounds of {runs} runs): {100 * (now / before - 1):+.0f}%")
+    print(f"load average: {' '.join(f'{value:.1f}' for value in os.getloadavg())} on {os.cpu_count()} CPUs")
+    # CPU time decides: on a shared machine wall time measures the neighbours as much as the code.
+    return 0 if min(cpu["this tree"]) <= 1.2 * min(cpu[revision]) else 1
 
 
 if __name__ == "__main__":
