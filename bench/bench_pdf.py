@@ -9,13 +9,22 @@ Chinese or bilingual edition's write time with its English twin's (target: at
 most 1.5x). Run from the repo root:
 
     .venv/bin/python bench/bench_pdf.py [--runs 5] [--plan shanghai-manufacturing]
+    .venv/bin/python bench/bench_pdf.py --against HEAD~1   # this tree and that commit, in one run
+
+With --against, the same benchmark runs on the working tree and on the given
+commit (extracted with git archive into a temporary folder), alternating
+runs so both see the same machine load; it prints wall and CPU seconds per
+page and fails (exit 1) when this tree takes more than 20% more CPU per page.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,18 +45,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--plan", default="shanghai-manufacturing")
+    parser.add_argument("--against", metavar="REV", help="also run the benchmark on this commit and compare")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one tree's totals, for --against
     args = parser.parse_args()
+    if args.against:
+        sys.exit(compare(args.against, args.runs, args.plan))
 
     from briefkit.validate import load_plan
 
     project = Project(REPO)
     started = time.perf_counter()
     renderer = Renderer(project.templates)
+    templates = getattr(project.templates, "first", project.templates)  # a search path since i15: its first folder
     loaded = load_plan(project.plan_files((args.plan,))[0])
     setup = time.perf_counter() - started
 
     rows = []
     first_pdf: float | None = None
+    cpu_started = time.process_time()  # CPU seconds: what --against compares, as wall time follows the machine's load
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         texts = [renderer.render(loaded, document, edition).html
@@ -63,7 +78,7 @@ def main() -> None:
                     rendered = renderer.render(loaded, document, edition)
                     renders.append(time.perf_counter() - begun)
                     result = write_pdf(
-                        rendered.html, roots={"plan": loaded.folder, "templates": project.templates},
+                        rendered.html, roots={"plan": loaded.folder, "templates": templates},
                         target=Path(out) / f"{document}.{edition}.pdf", where=document,
                     )
                     if first_pdf is None:
@@ -75,6 +90,11 @@ def main() -> None:
                 rows.append((f"{document}.{edition}", pages, statistics.median(renders), statistics.median(layouts),
                              statistics.median(writes), total / pages))
 
+    if args.json:
+        seconds = sum(row[2] + row[3] + row[4] for row in rows)
+        print(json.dumps({"pages": sum(row[1] for row in rows), "seconds": seconds,
+                          "cpu_seconds": (time.process_time() - cpu_started) / args.runs}))
+        return
     print(f"# PDF benchmark: {platform.node()} ({platform.machine()}, Python {platform.python_version()}), "
           f"median of {args.runs} runs")
     print(f"set-up (import excluded, templates + plan load): {setup:.3f} s; cutting the CJK faces for the build "
@@ -90,6 +110,37 @@ def main() -> None:
     all_seconds = sum(row[2] + row[3] + row[4] for row in rows)
     print(f"| **all nine** | {all_pages} | | | | {all_seconds / all_pages:.3f} |")
     print(f"\ntotal for the nine PDFs (medians): {all_seconds:.2f} s")
+
+
+def _run(tree: Path, runs: int, plan: str) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    done = subprocess.run([sys.executable, str(tree / "bench" / "bench_pdf.py"), "--runs", str(runs), "--plan", plan,
+                           "--json"], cwd=tree, env=env, capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def compare(revision: str, runs: int, plan: str, rounds: int = 2) -> int:
+    """Seconds per page of this tree and of `revision`, alternating; 1 when this tree is over 20% slower."""
+    with tempfile.TemporaryDirectory() as folder:
+        old = Path(folder)
+        archive = subprocess.run(["git", "archive", revision], cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        if not (old / "bench" / "bench_pdf.py").read_text(encoding="utf-8").count("--json"):
+            (old / "bench" / "bench_pdf.py").write_bytes((REPO / "bench" / "bench_pdf.py").read_bytes())
+        wall: dict[str, list[float]] = {"this tree": [], revision: []}
+        cpu: dict[str, list[float]] = {"this tree": [], revision: []}
+        for _ in range(rounds):
+            for name, tree in (("this tree", REPO), (revision, old)):
+                result = _run(tree, runs, plan)
+                wall[name].append(result["seconds"] / result["pages"])
+                cpu[name].append(result["cpu_seconds"] / result["pages"])
+    for label, table in (("wall", wall), ("CPU", cpu)):
+        now, before = min(table["this tree"]), min(table[revision])
+        print(f"{label} seconds per page: this tree {now:.3f}, {revision} {before:.3f} (best of {rounds} alternating "
+              f"rounds of {runs} runs): {100 * (now / before - 1):+.0f}%")
+    print(f"load average: {' '.join(f'{value:.1f}' for value in os.getloadavg())} on {os.cpu_count()} CPUs")
+    # CPU time decides: on a shared machine wall time measures the neighbours as much as the code.
+    return 0 if min(cpu["this tree"]) <= 1.2 * min(cpu[revision]) else 1
 
 
 if __name__ == "__main__":

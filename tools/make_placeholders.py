@@ -3,8 +3,10 @@
 
 Writes into content/shanghai-manufacturing/media/:
 
-* three 1200x800 PNG stand-ins for the article's photos, each labelled
-  "PLACEHOLDER · 占位图" with the photo's English caption and credit;
+* three 1200x800 PNG stand-ins for the article's photos: a faint motif of
+  what the photo shows and a picture pictogram, with no text in any language
+  (every edition shows the same image; its caption, credit and placeholder
+  label are the document's text, in the edition's language);
 * the issuer logo as logo.svg and its PNG twin logo.png (600x160, transparent).
 
 Only Pillow is needed. The output is deterministic: no timestamps, no text
@@ -35,24 +37,16 @@ LATIN_BOLD_FONTS = (
 )
 
 WIDTH, HEIGHT = 1200, 800
-LABEL_CJK = "PLACEHOLDER · 占位图"
-LABEL_ASCII = "PLACEHOLDER"
 
 # Issuer colours: the accent of templates/theme.yaml and its ink.
 ACCENT = (155, 28, 35)
 INK = (29, 29, 31)
 
-# (file name, English caption, credit, motif). Captions and credits follow the
-# source article; keep them in step with media[] in plan.yaml.
+# (file name, motif): a quiet hint of what the article's photo shows.
 PHOTOS = (
-    ("machine-at-work.png", "A machine working", "Photo: VCG", "gear"),
-    ("zhangjiang-aerial.png", "A bird's-eye view of Zhangjiang Hi-Tech Park", "Photo: VCG", "blocks"),
-    (
-        "caohejing-expo.png",
-        "People at the second Caohejing Hi-Tech Park expo, which was held in October 2017 in Shanghai",
-        "Photo: IC",
-        "crowd",
-    ),
+    ("machine-at-work.png", "gear"),
+    ("zhangjiang-aerial.png", "blocks"),
+    ("caohejing-expo.png", "crowd"),
 )
 
 
@@ -159,7 +153,19 @@ def _motif(draw: ImageDraw.ImageDraw, motif: str) -> None:
         draw.rectangle([70, 60, WIDTH - 70, 150], outline=tone, width=4)
 
 
-def make_photo(name: str, caption: str, credit: str, motif: str) -> Path:
+def _picture_sign(draw: ImageDraw.ImageDraw) -> None:
+    """The pictogram every reader knows for "a picture goes here": a framed sun and hills. No words, so the
+    Chinese and English editions show the same image and the caption beside it says what it stands for."""
+    x, y, w, h = (WIDTH - 300) // 2, (HEIGHT - 220) // 2, 300, 220
+    draw.rounded_rectangle([x, y, x + w, y + h], radius=22, fill=(52, 62, 76))
+    inner = (230, 234, 240)
+    draw.rounded_rectangle([x + 34, y + 30, x + w - 34, y + h - 30], radius=10, outline=inner, width=8)
+    draw.ellipse([x + 178, y + 56, x + 218, y + 96], fill=inner)
+    draw.polygon([(x + 42, y + h - 38), (x + 120, y + 92), (x + 176, y + 150), (x + 206, y + 124),
+                  (x + w - 42, y + h - 38)], fill=inner)
+
+
+def make_photo(name: str, motif: str) -> Path:
     image = Image.new("RGB", (WIDTH, HEIGHT))
     _background(image)
     draw = ImageDraw.Draw(image)
@@ -170,26 +176,7 @@ def make_photo(name: str, caption: str, credit: str, motif: str) -> Path:
     draw.rectangle([16, 16, WIDTH - 17, HEIGHT - 17], outline=(176, 186, 198), width=4)
     draw.line([(16, 16), (WIDTH - 17, HEIGHT - 17)], fill=faint, width=2)
     draw.line([(WIDTH - 17, 16), (16, HEIGHT - 17)], fill=faint, width=2)
-
-    # The label, large and centred in the picture area.
-    cjk = _cjk_font(76)
-    label, label_font = (LABEL_CJK, cjk) if cjk is not None else (LABEL_ASCII, _latin_font(76, bold=True))
-    left, top, right, bottom = draw.textbbox((0, 0), label, font=label_font)
-    box_w, box_h = right - left + 80, bottom - top + 56
-    bx, by = (WIDTH - box_w) // 2, 300 - box_h // 2
-    draw.rounded_rectangle([bx, by, bx + box_w, by + box_h], radius=18, fill=(52, 62, 76))
-    draw.text((bx + 40 - left, by + 28 - top), label, font=label_font, fill=(255, 255, 255))
-
-    # Caption and credit in a band along the bottom.
-    band_top = HEIGHT - 190
-    draw.rectangle([20, band_top, WIDTH - 21, HEIGHT - 21], fill=(40, 48, 60))
-    caption_font = _latin_font(34)
-    credit_font = _latin_font(24)
-    y = band_top + 26
-    for line in _wrap(draw, caption, caption_font, WIDTH - 120)[:2]:
-        draw.text((60, y), line, font=caption_font, fill=(244, 246, 248))
-        y += 46
-    draw.text((60, HEIGHT - 21 - 48), credit, font=credit_font, fill=(190, 200, 212))
+    _picture_sign(draw)
 
     path = MEDIA / name
     # A fixed small palette keeps the file well under 150 KB and the bytes stable.

@@ -31,6 +31,7 @@ from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_labe
 from .editions import EDITIONS
 from .errors import BriefkitError, TemplateError, UsageError
 from .files import display_path, write_atomic
+from .headings import break_heading
 from .labels import Labeller, check_overrides
 from .model import LANGUAGES
 from .searchpath import TemplateFolders, inside
@@ -48,6 +49,22 @@ class RenderedDocument:
     template: str
     html: str
     title: str
+
+
+def _curly_apostrophes(value: Any) -> Any:
+    """Every plain value printed by a template: People's -> People’s (Markup from filters has had it already)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and "'" in value:
+        return re.sub(r"(?<=[A-Za-z])'(?=[A-Za-z])", "’", value)
+    return value
+
+
+@jinja2.pass_context
+def _headline(context: Any, text: str, language: str) -> Markup:
+    """A heading's text with its lines breaking only between words (headings.py); the plan's terms stay whole."""
+    plan = context["plan"]
+    terms = [term for entry in plan.glossary for term in (entry.en, entry.zh)]
+    terms += [plan.brand.en, plan.brand.zh] if plan.brand else []
+    return break_heading(text, language, terms)
 
 
 class Renderer:
@@ -80,6 +97,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             bytecode_cache=_bytecode_cache(cache) if cache else None,
+            finalize=_curly_apostrophes,
         )
         self.environment.filters.update(
             md=inline_markdown,
@@ -91,6 +109,7 @@ class Renderer:
             fit=fit,
             parens=lambda text, language: self._parens(text, language),
             enumerate=lambda items, language: Markup(EDITIONS["zh"].punctuation(language).enumeration).join(items),
+            headline=_headline,
         )
 
     def render(

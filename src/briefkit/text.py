@@ -39,7 +39,20 @@ def inline_markdown(text: str) -> Markup:
 
     html = _emphasis(_LINK.sub(hold, html))
     html = _HELD.sub(lambda match: links[int(match.group(1))], html)
-    return Markup(space_chinese(html) if _HAN_CHAR.search(html) else html)
+    html = _APOSTROPHE.sub("’", html)  # People's -> People’s: typeset text has no typewriter apostrophes
+    return Markup(keep_last_line(space_chinese(html)) if _HAN_CHAR.search(html) else html)
+
+
+_APOSTROPHE = re.compile(r"(?<=[A-Za-z])&#39;(?=[A-Za-z])")
+# The last two Han characters of a text and the punctuation after them: never a line of one character.
+_LAST_TWO = re.compile(f"[{HAN_RANGES}]{{2}}[，。、；：？！）》」』】〕〉”’…]*$")
+
+
+def keep_last_line(html: str) -> str:
+    """Bind a Chinese text's last two characters, so its last line never holds one character alone (clreq)."""
+    if html.endswith(">") or len(_HAN_CHAR.findall(html)) < 8:  # a short text fits a line: nothing to bind
+        return html
+    return _LAST_TWO.sub(lambda match: f'<span class="nobr">{match.group()}</span>', html)
 
 
 _HELD = re.compile("\x00([0-9]+)\x00")

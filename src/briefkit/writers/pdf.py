@@ -37,8 +37,10 @@ from ..files import atomic_output
 from ..fonts import foreign_fonts
 from ..render import RenderedDocument
 from ..searchpath import TemplateFolders
-from . import WriteJob, WriteResult
+from . import WriteJob, WriteResult, layout_gate
+from .cjk_justify import justified_cjk
 from .subset import cut_for_document, needs_large_faces
+from .text_wrap import balanced_lines
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 # WeasyPrint warns with this when HarfBuzz-Subset is missing and it falls back
@@ -219,17 +221,9 @@ def layout_tree(page: Any) -> boxes.PageBox:
     return tree
 
 
-def _lines_starting_with_closing_punctuation(document: Document) -> list[str]:
-    """Read the laid-out lines: Pango should never start one with closing punctuation; check it did not."""
-    findings = []
-    for number, page in enumerate(document.pages, start=1):
-        for box in layout_tree(page).descendants():
-            if not isinstance(box, boxes.LineBox):
-                continue
-            first = next((child for child in box.descendants() if isinstance(child, boxes.TextBox)), None)
-            if first is not None and first.text[:1] in CLOSING_PUNCTUATION and first.text[:2] not in ("……", "——"):
-                findings.append(f"page {number}: a line begins with closing punctuation: {first.text[:20]!r}")
-    return findings
+def check_layout(document: Document) -> list[str]:
+    """The layout gate (writers/layout_gate.py) on every page: findings name the page and the text."""
+    return [str(finding) for finding in layout_gate.check_document([layout_tree(page) for page in document.pages])]
 
 
 def warm_up(families: tuple[str, ...]) -> None:
@@ -270,10 +264,13 @@ def write_pdf(
     with _weasyprint_warnings() as warnings, _document_fonts(html) as font_config:
         started = time.perf_counter()  # after cutting the fonts: that replaces work of the write step
         cutting = started - begun
-        document = HTML(string=html, base_url=fetcher.url_of(base), url_fetcher=fetcher).render(
-            font_config=font_config,
-            presentational_hints=True,  # honours <ol start>, which numbered bilingual rows need
-        )
+        # Chinese lines justified between characters, headlines balanced: extensions active during this render only.
+        with justified_cjk() as unjustified, balanced_lines() as unbalanced:
+            document = HTML(string=html, base_url=fetcher.url_of(base), url_fetcher=fetcher).render(
+                font_config=font_config,
+                presentational_hints=True,  # honours <ol start>, which numbered bilingual rows need
+            )
+        warnings.extend(reason for reason in (unjustified, unbalanced) if reason)
         laid_out = time.perf_counter()
         # Only these <meta> names are for readers of the PDF's properties; the
         # rest (the page label) are instructions to the writers.
@@ -282,7 +279,7 @@ def write_pdf(
         }
         if fetcher.refused:
             raise BuildError("\n".join(f"{where}: {message}" for message in fetcher.refused))
-        warnings.extend(_lines_starting_with_closing_punctuation(document))
+        warnings.extend(check_layout(document))
         with atomic_output(target) as stream:
             document.write_pdf(
                 stream,
