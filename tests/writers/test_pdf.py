@@ -106,7 +106,7 @@ def test_bookmarks_metadata_and_tags(sample_pdfs):
     assert "Glossary" in titles
     info = reader.metadata
     assert info.title.startswith("Stakeholder report | Shanghai launches")
-    assert info.author == "Shanghai Municipal People's Government"
+    assert info.author == "Shanghai Municipal People’s Government"  # typeset apostrophe, as on the page
     assert info.subject == "Stakeholder report"
     assert "Shanghai Manufacturing" in info["/Keywords"]
     assert "/pagelabel" not in info

@@ -116,12 +116,16 @@ def _check_page(number: int, page: Any, *, last: bool, fragments: dict[int, list
         if "top" in margin.at_keyword and len(lines) > 1:
             found.append(Finding(number, f"the running header takes {len(lines)} lines: {_text(margin, 60)}"))
     first_block = None  # the first heading or paragraph on the page
+    designed_end = False  # the page ends at a forced break the templates ask for (a cover, the contents)
     for walked in _walk(page.children[0], (page,)):
         box, parent = walked.box, walked.ancestors[-1]
         if first_block is None and isinstance(box, boxes.LineBox):
             first_block = next((a for a in walked.ancestors if a.element_tag in HEADINGS), parent)
         if isinstance(box, boxes.TableRowBox) and "parallel" in _classes(walked.ancestors[-2]):
             rows.setdefault(id(box.element), []).append((number, box))
+        if isinstance(box, boxes.BlockLevelBox) and box.style["break_after"] in ("page", "left", "right", "recto",
+                                                                                "verso"):
+            designed_end = True
         if isinstance(box, boxes.LineBox):
             last_line = walked
             lowest = max(lowest, box.position_y + box.height)
@@ -150,10 +154,8 @@ def _check_page(number: int, page: Any, *, last: bool, fragments: dict[int, list
         if heading is not None:
             found.append(Finding(number, f"a heading is last on its page: {_text(heading)}"))
     fill = (lowest - top) / page.height if page.height else 1.0
-    if not last and fill < LEAST_FILL:
+    if not last and not designed_end and fill < LEAST_FILL:
         found.append(Finding(number, f"the page is only {100 * fill:.0f}% filled"))
-    elif last and number > 1 and fill < LEAST_FILL and first_block is not None and first_block.element_tag in HEADINGS:
-        found.append(Finding(number, f"a section stands alone on the last page: {_text(first_block)}"))
     return found
 
 
