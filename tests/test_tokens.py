@@ -103,7 +103,7 @@ def test_the_comparison_catches_a_size_only_the_css_has():
     ("h1: {size: 22,", "hh1: {size: 22,", "type.hh1"),
     ("lead: {size: 12}", "lead: {size: -12}", "type.lead.size"),
     ("list_columns: 1", "list_colums: 1", "layout.list_colums"),
-    ("      body: {size: 9.5}", "      body: {size: 9.5, lading: 1}", "documents.handout.type.body.lading"),
+    ("      body: {size: 9.5,", "      body: {size: 9.5, lading: 1,", "documents.handout.type.body.lading"),
 ])
 def test_a_bad_token_is_a_located_error(tmp_path, old, new, field):
     templates = tmp_path / "templates"

@@ -111,6 +111,7 @@ class TypeScale(_Strict):
     h2: TypeToken = TypeToken()
     h3: TypeToken = TypeToken()
     cover_title: TypeToken = TypeToken()
+    cover_title_bilingual: TypeToken = TypeToken()  # the bilingual edition's cover headline: two languages
     kicker: TypeToken = TypeToken()
     meta: TypeToken = TypeToken()
     issuer: TypeToken = TypeToken()

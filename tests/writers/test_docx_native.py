@@ -159,14 +159,25 @@ def test_an_overlong_headline_shortens_the_properties_and_keeps_the_text(tmp_pat
 
 
 @pytest.mark.parametrize(("body", "shown"), [
-    ('<figure><img src="media/missing.png" alt="x"></figure>', "media/missing.png"),
-    ('<figure><img src="plan.yaml" alt="x"></figure>', "not a readable image"),
+    ('<figure><img src="media/missing.png" alt="x"></figure>', "image file not found: media/missing.png"),
+    # Only image names are taken (the integrity rules): a plan file is refused by its name, before it is opened.
+    ('<figure><img src="plan.yaml" alt="x"></figure>', "image file names end in .png, .jpg, .jpeg or .svg"),
+    ('<figure><img src="media/broken.png" alt="x"></figure>', "not a readable image"),
 ])
 def test_bad_pictures_are_located_errors_not_internal_ones(tmp_path, body, shown):
     from briefkit.errors import BuildError
+    from briefkit.writers.docx import write_docx
 
-    with pytest.raises(BuildError, match=shown):
-        write(body, tmp_path / "out.docx")
+    from .test_docx import WHERE, rendered
+
+    base = tmp_path / "plan"
+    (base / "media").mkdir(parents=True)
+    (base / "plan.yaml").write_text("schema: 2\n", encoding="utf-8")
+    (base / "media" / "broken.png").write_bytes(b"not a PNG: text under an image's name\n")
+    with pytest.raises(BuildError) as caught:
+        write_docx(rendered(body), base=base, templates=REPO / "templates", target=tmp_path / "out.docx",
+                   where=WHERE)
+    assert str(caught.value).startswith(f"{WHERE}: <img src=") and shown in str(caught.value)
 
 
 def test_run_fonts_left_to_styles_in_a_hand_made_chinese_paragraph(tmp_path):
@@ -208,5 +219,5 @@ def test_a_huge_document_saves_its_toc_without_a_second_layout(sample_html, tmp_
     target = tmp_path / "report.docx"
     target.write_bytes(data)
     body = part(target, "word/document.xml")
-    assert len(xpath(body, "//w:instrText[contains(., 'PAGEREF')]")) == 9  # Word fills the numbers with F9
+    assert len(xpath(body, "//w:instrText[contains(., 'PAGEREF')]")) == 12  # Word fills the numbers with F9
     assert not xpath(body, "//w:p[w:pPr/w:pStyle/@w:val='toc2']//w:t[string(number(.)) != 'NaN']")

@@ -126,7 +126,7 @@ class BodyWriter(RunWriter):
     def on_heading(self, container: Container, element: Element, lang: str) -> None:
         style = "TOC Heading" if class_of(element) else f"Heading {element.tag[1]}"
         if element.tag == "h1" and class_of(element.getparent()) == "cover":
-            style = "Title"
+            style = "Bilingual Title" if bilingual_edition(element) else "Title"
         if element.tag == "h1" and element.find("span[@class='sep']") is not None:
             element = stacked(element)
         if self.table_before(container) is not None:
@@ -284,3 +284,8 @@ def stacked(heading: Element) -> Element:
         line_break.tail = separator.tail
         separator.getparent().replace(separator, line_break)
     return copied
+
+
+def bilingual_edition(element: Element) -> bool:
+    """`element` is in the bilingual edition: its <body> has the class edition-bilingual (_base.html.j2)."""
+    return any("edition-bilingual" in (body.get("class") or "").split() for body in element.iterancestors("body"))

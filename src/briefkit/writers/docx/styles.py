@@ -50,6 +50,8 @@ STYLES = (
     StyleSpec("Heading 2", "h2", "sans", True, "accent", True),
     StyleSpec("Heading 3", "h3", "sans", True, "ink", True),
     StyleSpec("Title", "cover_title", "sans", True, "accent", True, base="Heading 1"),
+    # The bilingual edition's cover headline (CSS `.edition-bilingual .cover h1`): both languages stacked.
+    StyleSpec("Bilingual Title", "cover_title_bilingual", "sans", True, "accent", True, base="Title"),
     StyleSpec("TOC Heading", "h2", "sans", True, "accent", True, base="Heading 2"),
     StyleSpec("toc 1", "toc_entry"),
     StyleSpec("toc 2", "toc_entry"),
