@@ -61,7 +61,7 @@ def test_validate_as_github_annotations(project: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "--diagnostics", "github"])
     assert result.exit_code == 2
     lines = result.stdout.splitlines()
-    assert ("::error file=content/reading-rooms/plan.yaml,line=10,col=9,title=status::"
+    assert ("::error file=content/reading-rooms/plan.yaml,line=11,col=9,title=status::"
             "must be one of 'draft' or 'final'; got 'drafty'") in lines
 
 
@@ -72,7 +72,7 @@ def test_validate_as_json(project: Path) -> None:
     assert document["errors"] == 1
     [error] = [problem for problem in document["problems"] if problem["severity"] == "error"]
     assert (error["file"], error["line"], error["column"], error["field"]) == (
-        "content/reading-rooms/plan.yaml", 10, 9, "status")
+        "content/reading-rooms/plan.yaml", 11, 9, "status")
 
 
 def test_warnings_are_github_warnings_and_json_counts_them(project: Path) -> None:
@@ -90,4 +90,4 @@ def test_build_takes_diagnostics_too(project: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--format", "html", "--diagnostics", "json"])
     assert result.exit_code == 2
     document = json.loads(result.stdout)  # nothing else on stdout: no summary table
-    assert document["errors"] == 1 and document["problems"][0]["line"] == 10
+    assert document["errors"] == 1 and document["problems"][0]["line"] == 11

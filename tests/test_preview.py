@@ -106,7 +106,7 @@ def test_edit_break_fix_in_a_real_browser(project: Path, browser) -> None:
         # A content error: the located message replaces the document.
         _edit(plan, "status: draft", "status: drafty")
         problem = page.locator("#problem-list")
-        problem.filter(has_text="plan.yaml:10:9: status:").wait_for(timeout=WAIT_MS)
+        problem.filter(has_text="plan.yaml:11:9: status:").wait_for(timeout=WAIT_MS)
         assert "'drafty'" in problem.inner_text()
         assert page.locator("main").is_hidden()
 

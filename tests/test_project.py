@@ -57,12 +57,14 @@ def test_init_never_overwrites_and_ejects_templates_on_request(project: Path) ->
 def test_overriding_one_template_overrides_only_that_file(project: Path) -> None:
     labels = (default_folder("templates") / "labels.yaml").read_text(encoding="utf-8")
     (project / "templates").mkdir()
-    (project / "templates" / "labels.yaml").write_text(labels.replace("Key actions", "Main actions"), "utf-8")
+    # Schema 2: group titles ("Key actions") are the plan's own; the "Key figures" heading is still a label.
+    assert "key_figures: {en: Key figures," in labels
+    (project / "templates" / "labels.yaml").write_text(labels.replace("Key figures", "Main figures"), "utf-8")
     folders = Project(project).templates
     assert folders / "labels.yaml" == project / "templates" / "labels.yaml"
     assert folders / "theme.yaml" == default_folder("templates") / "theme.yaml"
     html = Renderer(folders).render(_plan(project), "press-brief", "en").html
-    assert "Main actions" in html and "Key actions" not in html
+    assert "Main figures" in html and "Key figures" not in html
 
 
 def test_a_plan_folders_own_templates_come_first_and_run_sandboxed(project: Path) -> None:

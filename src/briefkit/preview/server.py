@@ -27,6 +27,9 @@ from .session import Session
 ASSETS = Path(__file__).resolve().parent / "assets"
 _ASSET_TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html"}
 KEEPALIVE_SECONDS = 15.0
+# What /view/ serves from the plan folder: the images the document shows, and the plan's own sources
+# (plan.yaml, glossary.yaml, a table's CSV) to look at beside it. Nothing else, and nothing outside it.
+PLAN_FILE_SUFFIXES = (*media.IMAGE_SUFFIXES, ".yaml", ".yml", ".csv")
 
 
 def create_app(session: Session, hosts: list[str] | None = None) -> Starlette:
@@ -116,9 +119,12 @@ def error_page(message: str) -> str:
 
 
 def _plan_file(session: Session, reference: str) -> Response:
-    """An image the document names, served only from inside the plan folder (as the writers fetch it)."""
+    """An image the document names, or a source of the plan, served only from inside the plan folder.
+
+    The same checks as the writers' (no `..`, no symlink out, no URL marks); only the endings differ.
+    """
     try:
-        path = media.resolve_inside(session.plan_file.parent, reference)
+        path = media.resolve_inside(session.plan_file.parent, reference, PLAN_FILE_SUFFIXES)
     except ValueError as error:
         return Response(json.dumps(str(error)), status_code=404)
     if not path.is_file():
