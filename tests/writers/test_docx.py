@@ -311,7 +311,7 @@ def test_core_properties_come_from_the_html_head(sample_docx, sample_html):
     (modified,) = html.xpath("//meta[@name='dcterms.modified']/@content")
     properties = docx.Document(str(sample_docx / "press-brief.bilingual.docx")).core_properties
     assert properties.title.startswith("Press brief | Shanghai launches") and "新闻简报" in properties.title
-    assert properties.author == "Shanghai Municipal People's Government · 上海市人民政府"
+    assert properties.author == "Shanghai Municipal People’s Government · 上海市人民政府"
     assert properties.subject == "Press brief · 新闻简报"
     assert "上海制造" in properties.keywords
     assert properties.language == "en, zh-CN"  # the edition's languages
