@@ -207,3 +207,14 @@ def test_a_headline_longer_than_a_document_property_is_cut_there_and_kept_in_ful
     document = lxml.html.document_fromstring(rendered.html)
     assert len(document.find(".//title").text_content()) == 255
     assert long_en in document.find(".//h1").text_content()
+
+
+def test_compiled_templates_are_not_reused_by_a_changed_tool(tmp_path, monkeypatch):
+    """Jinja keys compiled templates by their source; briefkit's own code shapes them too (e.g. a finalize)."""
+    from briefkit import render
+
+    first = render._bytecode_cache(tmp_path)
+    monkeypatch.setattr(render, "source_fingerprint", lambda: "another version of briefkit")
+    second = render._bytecode_cache(tmp_path)
+    assert first is not None and second is not None
+    assert first.folder != second.folder  # type: ignore[attr-defined]

@@ -27,6 +27,7 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from . import vocabulary
+from .cache import source_fingerprint
 from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_labels, load_theme
 from .editions import EDITIONS
 from .errors import BriefkitError, TemplateError, UsageError
@@ -252,7 +253,10 @@ def _spaced(text: str, language: str) -> Markup | str:
 
 
 def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates under `folder`, in a subfolder keyed by this checkout's templates and Python.
+    """Compiled templates under `folder`, in a subfolder keyed by this checkout, Jinja, Python and briefkit's code.
+
+    Jinja keys a compiled template by its source alone, but the environment shapes the code (a `finalize`
+    added to briefkit compiles into every template): a changed tool must not reuse templates it compiled.
 
     Compiled templates are code (Jinja unpickles and unmarshals them): a file committed to a
     project, or left corrupt by a full disk, must never run. Each file carries an HMAC made
@@ -262,7 +266,8 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     secret = _cache_secret()
     if secret is None:
         return None  # no private key to sign with: compile every time (slower, never unsafe)
-    checkout = hashlib.sha256(f"{folder.resolve()}|{jinja2.__version__}|{sys.version}".encode()).hexdigest()[:16]
+    checkout = hashlib.sha256(f"{folder.resolve()}|{jinja2.__version__}|{sys.version}|{source_fingerprint()}"
+                              .encode()).hexdigest()[:16]
     try:
         (folder / checkout).mkdir(parents=True, exist_ok=True)
     except OSError:
