@@ -34,11 +34,22 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from briefkit.fonts import find_family  # noqa: E402
-from briefkit.pipeline import theme_families  # noqa: E402
 from briefkit.project import Project  # noqa: E402
 from briefkit.render import Renderer  # noqa: E402
-from briefkit.writers.pdf import use_fonts, write_pdf  # noqa: E402
-from briefkit.writers.subset import cut_for_build  # noqa: E402
+from briefkit.writers.pdf import write_pdf  # noqa: E402
+
+try:  # --against runs this script on older trees too: before the build's font cut, WeasyPrint subset alone
+    from briefkit.writers.pdf import use_fonts
+    from briefkit.writers.subset import cut_for_build
+except ImportError:
+    use_fonts = cut_for_build = None  # type: ignore[assignment]
+
+
+def theme_families(renderer: Renderer) -> list[str]:
+    """Every family the theme names (as a build's font cut takes them)."""
+    fonts = renderer.theme.fonts
+    names = ("serif", "sans", "serif_hant", "sans_hant", "required")
+    return list(dict.fromkeys(family for name in names for family in getattr(fonts, name, ())))
 
 
 def main() -> None:
@@ -67,8 +78,9 @@ def main() -> None:
         started = time.perf_counter()
         texts = [renderer.render(loaded, document, edition).html
                  for document in renderer.catalogue.documents for edition in renderer.catalogue.languages]
-        faces = [face for family in theme_families(renderer) for face in find_family(family)]
-        use_fonts(cut_for_build(faces, texts, Path(out) / "fonts"))
+        if cut_for_build is not None:
+            faces = [face for family in theme_families(renderer) for face in find_family(family)]
+            use_fonts(cut_for_build(faces, texts, Path(out) / "fonts"))
         cut = time.perf_counter() - started
         for document in renderer.catalogue.documents:
             for edition in renderer.catalogue.languages:
