@@ -3,7 +3,7 @@
 Pango breaks Chinese between any two Han characters, so a headline can split
 inside a word (全力打/响) or inside a brand name; WeasyPrint has no
 `word-break: keep-all` or `text-wrap: balance`. Here each Chinese word (jieba's
-segmentation, taught the glossary's terms) and each glossary term in English is
+segmentation, through jieba-rs, taught the glossary's terms) and each glossary term in English is
 kept on one line by a `span.nobr`, punctuation stays with the word it belongs
 to, and the last two words are bound, so a headline never ends with a line of
 one word or one character. Other writers read the spans as plain runs.
@@ -11,7 +11,6 @@ one word or one character. Other writers read the spans as plain runs.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -30,12 +29,13 @@ _LAST_CJK, _LAST_LATIN = 12, 24
 
 @lru_cache(maxsize=8)
 def _tokenizer(terms: tuple[str, ...]) -> object:
-    import jieba  # imported on first Chinese heading: loading its dictionary takes a moment
+    # jieba-rs: jieba's dictionary and algorithm, loaded in a tenth of the time of the Python jieba
+    # (0.17 s against 1.3-1.5 s here), which every build paid once; the same segments on every text tested.
+    import rjieba
 
-    logging.getLogger("jieba").setLevel(logging.WARNING)  # it announces its dictionary cache on the root logger
-    tokenizer = jieba.Tokenizer()
+    tokenizer = rjieba.Jieba()
     for term in terms:
-        tokenizer.add_word(term, freq=10**6)  # a glossary term is one word, whatever jieba would make of it
+        tokenizer.add_word(term, 10**6, None)  # a glossary term is one word, whatever jieba would make of it
     return tokenizer
 
 
@@ -44,7 +44,7 @@ def segment(text: str, terms: Iterable[str] = ()) -> list[str]:
     chinese = tuple(sorted({term for term in terms if HAN.search(term)}))
     latin = sorted({term for term in terms if not HAN.search(term) and " " in term}, key=len, reverse=True)
     if HAN.search(text):
-        words = list(_tokenizer(chinese).cut(text, HMM=True))  # type: ignore[attr-defined]
+        words = list(_tokenizer(chinese).cut(text, True))  # type: ignore[attr-defined]
     else:
         words = _english_words(text, latin)
     units: list[str] = []
