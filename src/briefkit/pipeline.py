@@ -289,6 +289,8 @@ def _stale_tasks(
     images = images_in(rendered.html, loaded.folder)
     tasks = []
     templates = project.templates_for(loaded.folder)
+    # The page layout of this HTML, shared by its writers (the PDF's page numbers for Word's TOC).
+    layout = project.cache / "layouts" / f"{output_key(rendered.html, 'layout', '', images, fonts)[:32]}.json"
     for name in options.formats:
         spec = FORMATS[name]
         target = out_dir / f"{stem}.{name}"
@@ -299,7 +301,7 @@ def _stale_tasks(
                                          cache.pages(target), 0.0, skipped=True))
             continue
         where = f"{project.templates_shown}/{rendered.template} ({loaded.plan.id} {stem})"
-        job = WriteJob(target, loaded.folder, templates, where, options.write_options, families)
+        job = WriteJob(target, loaded.folder, templates, where, options.write_options, families, layout=layout)
         tasks.append(WriteTask(rendered, loaded.plan.id, name, job, key))
     return tasks
 

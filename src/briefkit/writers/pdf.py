@@ -37,7 +37,7 @@ from ..files import atomic_output
 from ..fonts import foreign_fonts
 from ..render import RenderedDocument
 from ..searchpath import TemplateFolders
-from . import WriteJob, WriteResult, layout_gate
+from . import WriteJob, WriteResult, layout_gate, page_layout
 from .cjk_justify import justified_cjk
 from .subset import cut_for_document, needs_large_faces
 from .text_wrap import balanced_lines
@@ -239,13 +239,33 @@ def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
     templates = job.templates.first if isinstance(job.templates, TemplateFolders) else job.templates
     use_fonts(job.fonts)
     result = write_pdf(rendered.html, roots={"plan": job.plan_folder, "templates": templates}, target=job.target,
-                       where=job.where, variant=job.options.pdf_variant, strict=job.options.strict)
+                       where=job.where, variant=job.options.pdf_variant, strict=job.options.strict, layout=job.layout)
     warnings = list(result.warnings)
     foreign = foreign_fonts(job.target, job.families) if job.families else []
     if foreign:  # after writing: what the PDF really embeds, against what the theme names
         warnings.append(f"warning: embeds {', '.join(foreign)}, not a face of the theme's fonts "
                         "(a fallback for characters they lack)")
     return WriteResult(job.target, result.pages, warnings, result.layout_seconds, result.write_seconds)
+
+
+def _lay_out(html: str, fetcher: ConfinedFetcher, base: str,
+             font_config: FontConfiguration) -> tuple[Document, list[str]]:
+    """WeasyPrint's layout of `html` with briefkit's extensions; and why an extension could not run."""
+    # Chinese lines justified between characters, headlines balanced: extensions active during this render only.
+    with justified_cjk() as unjustified, balanced_lines() as unbalanced:
+        document = HTML(string=html, base_url=fetcher.url_of(base), url_fetcher=fetcher).render(
+            font_config=font_config,
+            presentational_hints=True,  # honours <ol start>, which numbered bilingual rows need
+        )
+    return document, [reason for reason in (unjustified, unbalanced) if reason]
+
+
+def lay_out_installed(html: str, roots: dict[str, Path], base: str = "plan") -> Document:
+    """The layout write_pdf makes of `html` (from the installed faces: the same metrics), without a PDF."""
+    fetcher = ConfinedFetcher(roots)
+    with _weasyprint_warnings():  # the PDF writer reports them; here they would only repeat
+        document, _ = _lay_out(html, fetcher, base, _installed_faces())
+    return document
 
 
 def write_pdf(
@@ -257,21 +277,21 @@ def write_pdf(
     where: str,
     variant: str | None = None,
     strict: bool = False,
+    layout: Path | None = None,
 ) -> PdfResult:
-    """Lay out `html` and write `target` atomically; relative URLs resolve in the folder `roots[base]`."""
+    """Lay out `html` and write `target` atomically; relative URLs resolve in the folder `roots[base]`.
+
+    `layout`: a file to save the page count and the page of each id in (writers/page_layout.py)."""
     begun = time.perf_counter()
     fetcher = ConfinedFetcher(roots)
     with _weasyprint_warnings() as warnings, _document_fonts(html) as font_config:
         started = time.perf_counter()  # after cutting the fonts: that replaces work of the write step
         cutting = started - begun
-        # Chinese lines justified between characters, headlines balanced: extensions active during this render only.
-        with justified_cjk() as unjustified, balanced_lines() as unbalanced:
-            document = HTML(string=html, base_url=fetcher.url_of(base), url_fetcher=fetcher).render(
-                font_config=font_config,
-                presentational_hints=True,  # honours <ol start>, which numbered bilingual rows need
-            )
-        warnings.extend(reason for reason in (unjustified, unbalanced) if reason)
+        document, unsupported = _lay_out(html, fetcher, base, font_config)
+        warnings.extend(unsupported)
         laid_out = time.perf_counter()
+        if layout is not None:  # for the DOCX writer of the same document: its TOC's page numbers
+            page_layout.save(layout, page_layout.of_pages(document.pages))
         # Only these <meta> names are for readers of the PDF's properties; the
         # rest (the page label) are instructions to the writers.
         document.metadata.custom = {

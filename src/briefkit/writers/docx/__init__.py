@@ -49,27 +49,29 @@ STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/st
 def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
     """The writer interface (writers/__init__.py)."""
     pages = write_docx(rendered, base=job.plan_folder, templates=job.templates, target=job.target, where=job.where,
-                       reference=job.options.reference_doc)
+                       reference=job.options.reference_doc, shared_layout=job.layout)
     return WriteResult(job.target, pages)
 
 
 def write_docx(rendered: RenderedDocument, *, base: Path, templates: Path | TemplateFolders, target: Path,
-               where: str, reference: Path | None = None, layout: PageLayout | None = None) -> int | None:
+               where: str, reference: Path | None = None, layout: PageLayout | None = None,
+               shared_layout: Path | None = None) -> int | None:
     """Write `rendered` as DOCX to `target` atomically; returns its page count when a layout gave one.
 
     `reference`: a Word file whose page, headers, footers and styles the output takes (default: theme.yaml's
     `docx.reference`, else templates/reference.docx when present). `layout`: the PDF layout of the same
     document (page count, page of each id); without it, a document with a TOC is laid out here for its
-    page numbers."""
+    page numbers, or read from `shared_layout` where the PDF writer saved it (writers/page_layout.py)."""
     data, pages = render_docx(rendered, base=base, templates=templates, where=where, reference=reference,
-                              layout=layout)
+                              layout=layout, shared_layout=shared_layout)
     with atomic_output(target) as stream:
         stream.write(data)
     return pages
 
 
 def render_docx(rendered: RenderedDocument, *, base: Path, templates: Path | TemplateFolders, where: str,
-                reference: Path | None = None, layout: PageLayout | None = None) -> tuple[bytes, int | None]:
+                reference: Path | None = None, layout: PageLayout | None = None,
+                shared_layout: Path | None = None) -> tuple[bytes, int | None]:
     """The DOCX bytes of `rendered` and its page count when known (see write_docx)."""
     theme = load_theme(templates)
     root = parse_html(rendered.html, where)
@@ -93,9 +95,9 @@ def render_docx(rendered: RenderedDocument, *, base: Path, templates: Path | Tem
     sheet = apply_styles(document, theme, tokens, faces, (LATIN_LANGUAGE, east_asian), is_chinese(language),
                          reference is not None, {False: lists.bullets, True: lists.numbers})
     if layout is None and body.find(".//nav") is not None and len(rendered.html) <= LAYOUT_LIMIT:
-        from .layout import pdf_layout  # WeasyPrint, only for a document with a TOC
+        from .layout import pdf_layout  # only for a document with a TOC
 
-        layout = pdf_layout(rendered.html, base, templates)
+        layout = pdf_layout(rendered.html, base, templates, shared_layout)
     keep = furniture_of(document) if reference else (False, False)
     writer = BodyWriter(document, theme, sheet, faces, base, where, lists, layout, keep)
     writer.blocks(document, body, language)

@@ -11,7 +11,7 @@ raises BuildError naming the template: nothing is dropped silently.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from ... import vocabulary
 from ...catalogue import Theme
 from ...errors import BuildError
 from ...media import resolve_inside, svg_twin
+from ..page_layout import PageLayout
 from . import furniture, oxml
 from .runs import Element, Inline, RunWriter, Sink, bookmark_name, class_of, is_chinese
 from .styles import FAMILIES, TWIPS_PER_MM, Faces, StyleSheet, text_width
@@ -41,14 +42,6 @@ PARAGRAPH_STYLES = {
 BLOCKS = vocabulary.members(vocabulary.BLOCK)
 FIGURE_MARGIN = 4  # mm above and below a figure, as the CSS figure box
 HANDLERS = {"h1": "heading", "h2": "heading", "h3": "heading", "ul": "list", "ol": "list"}
-
-
-@dataclass(frozen=True)
-class PageLayout:
-    """Where the PDF of the same document put things: its page count and the page of each id."""
-
-    pages: int
-    anchors: dict[str, int] = field(default_factory=dict)
 
 
 class BodyWriter(RunWriter):

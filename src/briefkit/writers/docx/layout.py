@@ -1,36 +1,31 @@
 """Semantic HTML -> where the PDF puts things (page count, the page of each id), for the DOCX's TOC and properties.
 
-The PDF writer lays out the same HTML with the same CSS; when its layout is
-not handed in, this lays the document out once more with WeasyPrint, without
-writing a PDF, so the Word TOC is saved with the PDF's page numbers.
+The PDF writer of the same document saves its layout (writers/page_layout.py);
+when that file is not there, this lays the document out once more through the
+PDF writer's own layout, without writing a PDF, so the Word TOC is saved with
+the PDF's page numbers either way.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-
 from ...searchpath import TemplateFolders
-from ..pdf import ConfinedFetcher, _weasyprint_warnings
-from .build import PageLayout
-
-_FONT_CONFIG: FontConfiguration | None = None
+from .. import page_layout
+from ..page_layout import PageLayout
 
 
-def pdf_layout(html: str, base: Path, templates: Path | TemplateFolders) -> PageLayout:
-    """The page count and the (1-based) page of every element id, as WeasyPrint lays `html` out."""
-    global _FONT_CONFIG
-    if _FONT_CONFIG is None:
-        _FONT_CONFIG = FontConfiguration()  # reused: loading the CJK faces is the slow part
+def pdf_layout(html: str, base: Path, templates: Path | TemplateFolders, shared: Path | None = None) -> PageLayout:
+    """The page count and the (1-based) page of every element id, as the PDF writer lays `html` out.
+
+    `shared`: where the PDF writer of the same HTML saves its layout (read when there, else written)."""
+    saved = page_layout.load(shared)
+    if saved is not None:
+        return saved
+    from ..pdf import lay_out_installed  # WeasyPrint: only when no saved layout serves
+
     folder = templates.first if isinstance(templates, TemplateFolders) else templates
-    fetcher = ConfinedFetcher({"plan": base, "templates": folder})
-    with _weasyprint_warnings():  # the PDF writer reports them; here they would only repeat
-        document = HTML(string=html, base_url=fetcher.url_of("plan"), url_fetcher=fetcher).render(
-            font_config=_FONT_CONFIG, presentational_hints=True)
-    anchors: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for name in page.anchors:
-            anchors.setdefault(name, number)
-    return PageLayout(len(document.pages), anchors)
+    layout = page_layout.of_pages(lay_out_installed(html, {"plan": base, "templates": folder}).pages)
+    if shared is not None:
+        page_layout.save(shared, layout)
+    return layout
