@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefkit.cli import cli
 from briefkit.model import GlossaryTerm
-from briefkit.quality import check_quality, chinese_numbers, english_numbers, fix_ascii_punctuation
+from briefkit.quality import check_quality, chinese_numbers, chinese_value, english_numbers, fix_ascii_punctuation
 from briefkit.traditional import convert_text
 from briefkit.validate import load_plan
 from conftest import MINIMAL_PLAN, REPO
@@ -35,7 +37,7 @@ DIFFERING = [
     ("by 2020", "到2022年", "en has 2020; zh has 2022"),
     ("10 actions", "若干项行动", "en has 10; zh has none"),
 ]
-# (Chinese text, the numbers it states): values through cn2an, words that merely contain a numeral left out.
+# (Chinese text, the numbers it states): values as read aloud, words that merely contain a numeral left out.
 NUMERALS = [
     ("两千五", [2500]),
     ("一万五", [15000]),
@@ -72,6 +74,25 @@ NUMERALS = [
 @pytest.mark.parametrize(("chinese", "numbers"), NUMERALS)
 def test_chinese_numerals_are_read_as_written(chinese, numbers):
     assert sorted(chinese_numbers(chinese).elements()) == numbers
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.integers(0, 10**13), st.integers(0, 10**6).map(lambda n: n / 100)))
+def test_chinese_numerals_read_back_as_an_independent_converter_writes_them(number):
+    """cn2an (a test dependency only) writes the number out; briefkit's own reader must get it back."""
+    import cn2an
+
+    assert chinese_value(cn2an.an2cn(number, "low")) == float(number)
+
+
+@pytest.mark.parametrize(("numeral", "value"), [
+    ("两千五", 2500), ("三百五", 350), ("一万五", 15000), ("十五", 15), ("二十", 20), ("一百零五", 105),
+    ("一千零一十", 1010), ("两万三千零五十", 23050), ("一亿五千万", 150_000_000), ("一万亿", 10**12),
+    ("二〇二〇", 2020), ("五点五", 5.5), ("十", 10),
+    ("万", None), ("千千万万", None), ("亿万", None), ("三百五千", None), ("十十", None), ("百", None),
+])
+def test_chinese_numeral_values(numeral, value):
+    assert chinese_value(numeral) == value
 
 
 @pytest.mark.parametrize(("english", "chinese"), AGREEING)

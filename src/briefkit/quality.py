@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from .editions import HAN_RANGES
@@ -25,7 +23,7 @@ from .text import plain_text
 from .validate import GLOSSARY_FILE, LoadedPlan
 
 _HAN = HAN_RANGES
-# A run of Chinese numerals, with an optional decimal part (五点五); cn2an reads its value.
+# A run of Chinese numerals, with an optional decimal part (五点五); chinese_value reads its value.
 _NUMERAL = "〇零一二两三四五六七八九十百千万亿"
 _CHINESE_NUMBER = re.compile(f"[{_NUMERAL}]+(?:点[〇零一二三四五六七八九]+)?")
 _BIG = {"万": 10_000, "亿": 100_000_000}
@@ -146,7 +144,7 @@ def chinese_numbers(text: str) -> Counter[float]:
     found: Counter[float] = Counter()
     for pattern in (_PERCENT_ZH, _ZH_ORDINAL, _ZH_MONTH):
         for match in pattern.finditer(text):
-            value = _chinese_value(match.group(1))
+            value = chinese_value(match.group(1))
             if value is not None:
                 found[value] += 1
         text = pattern.sub(" ", text)
@@ -159,27 +157,72 @@ def chinese_numbers(text: str) -> Counter[float]:
         numeral = match.group()
         if numeral == "一":
             continue  # "a" or "one" in running text; English "a"/"one" are not counted either
-        value = _chinese_value(numeral)
+        value = chinese_value(numeral)
         if value is not None:
             found[value] += 1
     return found
 
 
-def _chinese_value(numeral: str) -> float | None:
+_DIGIT_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                 "九": 9}
+_UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
+_SECTION_VALUES = {"万": 10_000, "亿": 100_000_000}
+
+
+def chinese_value(numeral: str) -> float | None:
     """三 = 3, 两千五 = 2500, 一万五 = 15000, 二〇二〇 = 2020, 五点五 = 5.5; None for no number (万, 千千万万)."""
-    try:
-        return float(_cn2an()(numeral, "normal"))
-    except ValueError:
+    whole, _, fraction = numeral.partition("点")
+    value = chinese_integer(whole)
+    if value is None or any(char not in _DIGIT_VALUES for char in fraction):
         return None
+    return float(f"{value}.{''.join(str(_DIGIT_VALUES[char]) for char in fraction)}") if fraction else float(value)
 
 
-@cache
-def _cn2an() -> Callable[[str, str], float]:
-    # Imported on first use: cn2an compiles its patterns on import (about 0.2 s), which commands
-    # that never read Chinese numbers should not pay.
-    import cn2an
+def chinese_integer(numeral: str) -> int | None:
+    """The integer a Chinese numeral writes, by the usual reading; None when the characters make no number.
 
-    return cn2an.cn2an
+    Digits alone read digit by digit (二〇二〇 = 2020); otherwise each digit counts its unit (十, 百, 千)
+    within a section closed by 万 or 亿, 零 marks a skipped unit, and a digit after the last unit
+    counts the next unit down (两千五 = 2500, 一万五 = 15000), as people say numbers aloud.
+    """
+    if not numeral:
+        return None
+    if all(char in _DIGIT_VALUES for char in numeral):
+        return int("".join(str(_DIGIT_VALUES[char]) for char in numeral))
+    total = section = 0
+    digit: int | None = None
+    last_unit = 1  # the value of the unit just read (a section's unit counts its whole value)
+    zero = False
+    for position, char in enumerate(numeral):
+        if char in _DIGIT_VALUES:
+            if digit is not None and _DIGIT_VALUES[char] and not zero:
+                return None  # two digits in a row (三四) outside a digit-by-digit numeral
+            zero = _DIGIT_VALUES[char] == 0
+            digit = None if zero else _DIGIT_VALUES[char]
+        elif char in _UNIT_VALUES:
+            unit = _UNIT_VALUES[char]
+            if digit is None and not (char == "十" and (position == 0 or zero)):
+                return None  # a unit no digit counts (千千万万), except a leading 十 (十五 = 15)
+            if unit >= last_unit and section:
+                return None  # units must fall: 三百五千 is no number
+            section += (1 if digit is None else digit) * unit
+            digit, last_unit, zero = None, unit, False
+        elif char in _SECTION_VALUES:
+            big = _SECTION_VALUES[char]
+            section += digit or 0
+            if not section and total and big > last_unit:
+                total *= big  # 一万亿: the 万 section counted in 亿
+                last_unit = big
+                continue
+            if not section:
+                return None  # 万 alone, or 亿万
+            total = (total + section) * big if big > 10_000 else total + section * big
+            section, digit, last_unit, zero = 0, None, big, False
+        else:
+            return None
+    if digit is not None and not zero and numeral[-2] not in _DIGIT_VALUES and last_unit >= 10:
+        digit *= last_unit // 10  # 两千五 = 2500: the digit after the last unit counts the next unit down
+    return total + section + (digit or 0)
 
 
 def _number_parity(loaded: LoadedPlan, path: PathKey, pair: Bilingual | GlossaryTerm) -> list[Problem]:
