@@ -6,8 +6,10 @@ import shutil
 
 import pytest
 
-from briefkit.pipeline import BuildOptions, build
+from briefkit.pipeline import BuildOptions, WriteTask, _next_task, build
 from briefkit.project import Project
+from briefkit.render import RenderedDocument
+from briefkit.writers import WriteJob
 from conftest import REPO
 
 PLAN = ("shanghai-manufacturing",)
@@ -106,3 +108,30 @@ def test_two_checkouts_in_different_folders_give_the_same_bytes(tmp_path, monkey
         assert not report.failures
         outputs.append({o.path.name: o.path.read_bytes() for o in report.outputs})
     assert outputs[0] == outputs[1]
+
+
+def _task(fmt: str, document: str) -> WriteTask:
+    from pathlib import Path
+
+    rendered = RenderedDocument(document, "en", f"{document}.html.j2", "<html></html>", document)
+    job = WriteJob(Path(f"{document}.{fmt}"), Path("."), Path("."), document, layout=Path(f"{document}.json"))
+    return WriteTask(rendered, "plan", fmt, job, "key")
+
+
+# (waiting, running, the task a free worker takes): a DOCX waits while the PDF that saves its layout is not done.
+NEXT_TASKS = [
+    (["pdf a", "docx a", "docx b"], [], "pdf a"),
+    (["docx a", "docx b"], ["pdf a"], "docx b"),
+    (["docx a", "pdf a", "docx b"], [], "pdf a"),
+    (["docx a"], ["pdf a"], "docx a"),  # nothing else to do: it lays the document out itself
+    (["md a", "docx a"], ["pdf a"], "md a"),
+    (["docx a", "docx b"], [], "docx a"),
+]
+
+
+@pytest.mark.parametrize(("waiting", "running", "taken"), NEXT_TASKS)
+def test_a_free_worker_takes_the_first_task_whose_layout_is_ready(waiting, running, taken):
+    queue = [_task(*name.split()) for name in waiting]
+    chosen = _next_task(queue, [_task(*name.split()) for name in running])
+    assert f"{chosen.format} {chosen.rendered.document}" == taken
+    assert len(queue) == len(waiting) - 1

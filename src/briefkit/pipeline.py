@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -381,13 +381,39 @@ def _run(
             finish(task, write_output(task))
         return
     pool = workers.start()
-    futures = {pool.submit(write_output, task): task for task in tasks}
-    for future in concurrent.futures.as_completed(futures):
-        task = futures[future]
-        try:
-            finish(task, future.result())
-        except concurrent.futures.process.BrokenProcessPool:
-            finish(task, BriefkitError(f"{task.where}: the worker process died (killed or out of memory)"))
+    waiting = list(tasks)
+    running: dict[concurrent.futures.Future[Output | BriefkitError], WriteTask] = {}
+    while waiting or running:
+        # One task per worker at a time, so the next one is chosen when a worker is free (see _next_task).
+        while waiting and len(running) < workers.count:
+            task = _next_task(waiting, running.values())
+            try:
+                running[pool.submit(write_output, task)] = task
+            except concurrent.futures.process.BrokenProcessPool:  # a worker died: the pool takes no more work
+                finish(task, BriefkitError(f"{task.where}: not written: a worker process died (killed or out of "
+                                           "memory)"))
+        if not running:
+            continue
+        done_now, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+        for future in done_now:
+            task = running.pop(future)
+            try:
+                finish(task, future.result())
+            except concurrent.futures.process.BrokenProcessPool:
+                finish(task, BriefkitError(f"{task.where}: the worker process died (killed or out of memory)"))
+
+
+def _next_task(waiting: list[WriteTask], running: Iterable[WriteTask]) -> WriteTask:
+    """The first waiting task whose page layout no earlier task is still making; else simply the first.
+
+    The PDF writer saves each document's layout for the DOCX writer of the same HTML (writers/page_layout.py);
+    a DOCX started while its PDF is still being written lays the document out again, so it waits when
+    other work is there to do. Formats come in registry order, PDF first."""
+    busy = {task.job.layout for task in (*waiting, *running) if task.job.layout and FORMATS[task.format].saves_layout}
+    for index, task in enumerate(waiting):
+        if FORMATS[task.format].saves_layout or task.job.layout not in busy:
+            return waiting.pop(index)
+    return waiting.pop(0)
 
 
 def _warm_up() -> None:

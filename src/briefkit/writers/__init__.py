@@ -69,6 +69,7 @@ class Format:
     heavy: bool  # slow to load and run: worth warm worker processes
     uses_fonts: bool  # its bytes depend on the installed font files
     embeds_fonts: bool = False  # it embeds font subsets: the build cuts the large faces once for all of them
+    saves_layout: bool = False  # it saves the page layout of its HTML (WriteJob.layout) for the other writers
     settings: Callable[[WriteOptions, Path | TemplateFolders], str] = lambda options, templates: ""  # bytes depend on
 
     def writer(self) -> Write:
@@ -89,7 +90,7 @@ FORMATS: dict[str, Format] = {
     spec.name: spec
     for spec in (
         Format("pdf", "briefkit.writers.pdf", "print-ready PDF (WeasyPrint)", default=True, heavy=True,
-               uses_fonts=True, embeds_fonts=True, settings=_pdf_settings),
+               uses_fonts=True, embeds_fonts=True, saves_layout=True, settings=_pdf_settings),
         Format("docx", "briefkit.writers.docx", "Word document (python-docx)", default=True, heavy=True,
                uses_fonts=True, settings=_docx_settings),
         Format("html", "briefkit.writers.html", "the semantic HTML beside its images, for a browser",
