@@ -7,6 +7,8 @@ blocks whose computed custom property `--briefkit-text-wrap` is `balance`
 once at full width to count them, then finds by bisection the narrowest width
 that keeps that count, and lays them out at that width. The block keeps its
 own width (rules and backgrounds span the measure); only its lines narrow.
+A dry run at the width finally chosen (always so for a one-line heading) is
+used as the layout, not repeated.
 
 Installed like cjk_justify, only while briefkit renders and only on the
 WeasyPrint version it was tested with (cjk_justify.TESTED_VERSION).
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from weasyprint.layout import block, inline
@@ -36,37 +39,52 @@ def _wants_balance(containing_block: Any) -> bool:
     return any(getattr(token, "value", None) == "balance" for token in value or ())
 
 
-def _count_lines(context: Any, arguments: tuple[Any, ...], containing_block: Any, width: float) -> int:
-    """How many lines the block's text takes at `width` (a dry run: nothing it makes is kept)."""
+@dataclass
+class _Trial:
+    """The lines of one dry run at `width`, with the absolutely placed and fixed boxes they found."""
+
+    width: float
+    lines: list[Any]
+    absolute_boxes: list[Any]
+    fixed_boxes: list[Any]
+
+
+def _try_width(context: Any, arguments: tuple[Any, ...], containing_block: Any, width: float) -> _Trial:
+    """The block's lines at `width` (a dry run: the caller keeps them only when they are the ones it wants)."""
     box, position_y, bottom_space, skip_stack = arguments[:4]
     first_letter_style, first_line_style = arguments[4:]
     saved = containing_block.width, box.text_indent if hasattr(box, "text_indent") else None
     containing_block.width = width
+    trial = _Trial(width, [], [], [])
     try:
-        return sum(1 for _ in _ORIGINAL(context, box, position_y, bottom_space, skip_stack, containing_block, [], [],
-                                        first_letter_style, first_line_style))
+        trial.lines = list(_ORIGINAL(context, box, position_y, bottom_space, skip_stack, containing_block,
+                                     trial.absolute_boxes, trial.fixed_boxes, first_letter_style, first_line_style))
+        return trial
     finally:
         containing_block.width = saved[0]
         if saved[1] is not None:
             box.text_indent = saved[1]
 
 
-def _balanced_width(context: Any, box: Any, position_y: float, bottom_space: float, skip_stack: Any,
-                    containing_block: Any, first_letter_style: Any, first_line_style: Any) -> float:
-    """The narrowest width (within _PRECISION) at which the block's text takes no more lines than at full width."""
+def _balance(context: Any, box: Any, position_y: float, bottom_space: float, skip_stack: Any,
+             containing_block: Any, first_letter_style: Any, first_line_style: Any) -> tuple[float, _Trial | None]:
+    """The narrowest width (within _PRECISION) at which the block's text takes no more lines than at full width,
+    and the last dry run's lines when that run was at this width (they are then the lines to use)."""
     width = containing_block.width
     arguments = (box, position_y, bottom_space, skip_stack, first_letter_style, first_line_style)
-    lines = _count_lines(context, arguments, containing_block, width)
+    trial = _try_width(context, arguments, containing_block, width)
+    lines = len(trial.lines)
     if lines < 2:
-        return float(width)
+        return float(width), trial  # one line (most headings): the dry run was the layout itself
     narrow, wide = width / 2, width
     while wide - narrow > _PRECISION:
         middle = (narrow + wide) / 2
-        if _count_lines(context, arguments, containing_block, middle) > lines:
+        trial = _try_width(context, arguments, containing_block, middle)
+        if len(trial.lines) > lines:
             narrow = middle
         else:
             wide = middle
-    return float(wide)
+    return float(wide), trial if trial.width == wide else None
 
 
 def iter_line_boxes(context: Any, box: Any, position_y: float, bottom_space: float, skip_stack: Any,
@@ -79,11 +97,19 @@ def iter_line_boxes(context: Any, box: Any, position_y: float, bottom_space: flo
                              fixed_boxes, first_letter_style, first_line_style)
         return
     key = (id(containing_block.element), containing_block.element_tag, width)
+    trial = None
     if key not in _BALANCED:  # WeasyPrint lays pages out again for page counters: search once per render
-        _BALANCED[key] = _balanced_width(context, box, position_y, bottom_space, skip_stack, containing_block,
+        _BALANCED[key], trial = _balance(context, box, position_y, bottom_space, skip_stack, containing_block,
                                          first_letter_style, first_line_style)
     containing_block.width = _BALANCED[key]
     try:
+        if trial is not None:  # the search's last dry run was at the chosen width: its lines, not a third layout
+            absolute_boxes.extend(trial.absolute_boxes)
+            fixed_boxes.extend(trial.fixed_boxes)
+            if len(trial.lines) > 1:
+                box.text_indent = 0  # as WeasyPrint leaves it after a second line
+            yield from trial.lines
+            return
         yield from _ORIGINAL(context, box, position_y, bottom_space, skip_stack, containing_block, absolute_boxes,
                              fixed_boxes, first_letter_style, first_line_style)
     finally:
