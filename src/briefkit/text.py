@@ -73,7 +73,7 @@ def keep_last_line(html: str) -> str:
         return html
     links = [depth for depth, (name, _) in enumerate(opened) if name == "a"]
     if links:  # a link is never cut in two: the binding takes it whole, when it is short
-        start = parts.index(opened[links[0]][1], 0, index)
+        start = max(i for i in range(1, index, 2) if parts[i] == opened[links[0]][1])  # the nearest such tag
         if len(_plain(parts[start + 1 : index] + [parts[index][:offset]])) > _LONGEST_RUN:
             return html
         index, offset, opened = start - 1, len(parts[start - 1]), opened[: links[0]]
