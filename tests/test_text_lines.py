@@ -1,5 +1,5 @@
 """The last line of Chinese text (text.py keep_last_line): never one character alone, whatever markup or Latin
-run the last characters sit in, and the markup stays nested."""
+run the last characters sit in; the markup stays nested and no element is cut in two."""
 
 from __future__ import annotations
 
@@ -16,10 +16,12 @@ LONG = "上海将全力打响品牌，生产满足多样化需求的"  # long en
 
 @pytest.mark.parametrize(("text", "end"), [
     (LONG + "品质制造。", '品质<span class="nobr">制造。</span>'),
-    # the last two characters inside bold: the bold is closed and reopened inside the binding
-    (LONG + "**品质制造**。", '<strong>品质</strong><span class="nobr"><strong>制造</strong>。</span>'),
-    (LONG + "**制造**", '<span class="nobr"><strong>制造</strong></span>'),  # no empty <strong></strong>
-    (LONG + "*斜体**粗体**字*", '<em>斜体<strong>粗</strong></em><span class="nobr"><em><strong>体</strong>字</em></span>'),
+    # the last two characters inside bold: a short element is bound whole, never cut in two
+    (LONG + "**品质制造**。", '的<span class="nobr"><strong>品质制造</strong>。</span>'),
+    (LONG + "**制造**", '的<span class="nobr"><strong>制造</strong></span>'),
+    (LONG + "*斜体**粗体**字*", '的<span class="nobr"><em>斜体<strong>粗体</strong>字</em></span>'),
+    # a long one gets the binding inside it, to its end
+    (LONG + "**" + "很长的粗体文字" * 3 + "**。", '粗体<span class="nobr">文字</span></strong>。'),
     # a number and its measure word: the Latin run is one unit, its gap span comes along whole
     (LONG + "达到3家", '达到<span class="nobr"><span class="gap-before gap-after">3</span>家</span>'),
     (LONG + "达到2,000家。", '<span class="nobr"><span class="gap-before gap-after">2,000</span>家。</span>'),
@@ -28,18 +30,20 @@ LONG = "上海将全力打响品牌，生产满足多样化需求的"  # long en
     (LONG + "，家。", '<span class="nobr">的，家。</span>'),  # punctuation between the two units comes along
     # a link is never cut in two: a short one is bound whole
     (LONG + "见[官方网站](https://example.org)", '见<span class="nobr"><a href="https://example.org">官方网站</a></span>'),
+    (LONG + "见[一个很长很长很长很长的链接文字在这里结束](https://example.org)", '这里<span class="nobr">结束</span></a>'),
 ])
 def test_last_two_units_bound(text, end):
     html = str(inline_markdown(text))
     assert html.endswith(end), html
     # well nested (a strict XML parse), and the binding adds markup, never text
     assert "".join(ElementTree.fromstring(f"<p>{html}</p>").itertext()) == plain_text(text)
+    # nor elements: a bold or link cut in two would print as **品质****制造** in Markdown
+    assert (html.count("<strong>"), html.count("<a ")) == (text.count("**") // 2, text.count("]("))
 
 
 @pytest.mark.parametrize("text", [
     "上海制造品牌",  # fits a line
     LONG + "IC-Park",  # ends in Latin: no lone Han character to keep company
-    LONG + "见[一个很长很长很长很长的链接文字在这里结束](https://example.org)",  # a long link is not bound
     LONG + "https://example.org/a-very-long-address/家",  # a long Latin run is not pulled onto the last line
 ])
 def test_nothing_bound(text):

@@ -58,8 +58,9 @@ def keep_last_line(html: str) -> str:
     """Bind a Chinese text's last two units, so its last line never holds one character alone (clreq).
 
     A unit is a Han character or a run of Latin letters and digits (达到3家 binds 3家); the punctuation
-    around them comes along. The binding is a `span.nobr`; where the units sit inside <strong>, <em>,
-    <a> or a gap span, those are closed before it and reopened inside it, so the markup stays nested.
+    around them comes along. The binding is a `span.nobr`, and it never cuts an element in two (the
+    Markdown writer would print **品质****制造**): when the units begin inside <strong>, <em>, <a> or a
+    gap span, a short element is bound whole, a long one gets the binding inside it, to its end.
     """
     if len(_HAN_CHAR.findall(html)) < 8:  # a short text fits a line: nothing to bind
         return html
@@ -71,21 +72,29 @@ def keep_last_line(html: str) -> str:
     opened = _open_elements(parts[:index] + [parts[index][:offset]])
     if opened is None:
         return html
-    links = [depth for depth, (name, _) in enumerate(opened) if name == "a"]
-    if links:  # a link is never cut in two: the binding takes it whole, when it is short
-        start = max(i for i in range(1, index, 2) if parts[i] == opened[links[0]][1])  # the nearest such tag
-        if len(_plain(parts[start + 1 : index] + [parts[index][:offset]])) > _LONGEST_RUN:
-            return html
-        index, offset, opened = start - 1, len(parts[start - 1]), opened[: links[0]]
-    # Starting right after an opening tag: take the tag along rather than leave an empty element behind.
-    while offset == 0 and index >= 2 and opened and parts[index - 1] == opened[-1][1]:
-        index, offset = index - 2, len(parts[index - 2])
-        opened.pop()
-    head = "".join(parts[:index]) + parts[index][:offset]
-    tail = parts[index][offset:] + "".join(parts[index + 1:])
-    closes = "".join(f"</{name}>" for name, _ in reversed(opened))
-    reopens = "".join(tag for _, tag in opened)
-    return f'{head}{closes}<span class="nobr">{reopens}{tail}</span>'
+    if opened:
+        start = max(i for i in range(1, index, 2) if parts[i] == opened[0][1])  # the outermost's opening tag
+        if len(_plain(parts[start + 1 : index] + [parts[index][:offset]])) <= _LONGEST_RUN:
+            index, offset = start - 1, len(parts[start - 1])  # bound whole, from before its opening tag
+        else:
+            end = _closing(parts, index)  # the innermost's closing tag: the binding ends there
+            return (f'{"".join(parts[:index])}{parts[index][:offset]}<span class="nobr">{parts[index][offset:]}'
+                    f'{"".join(parts[index + 1 : end])}</span>{"".join(parts[end:])}')
+    return f'{"".join(parts[:index])}{parts[index][:offset]}<span class="nobr">{parts[index][offset:]}' \
+           f'{"".join(parts[index + 1:])}</span>'
+
+
+def _closing(parts: list[str], index: int) -> int:
+    """The index of the closing tag of the element open at text part `index` (the markup nests: checked before)."""
+    depth = 0
+    for position in range(index + 1, len(parts), 2):
+        if _CLOSE_TAG.fullmatch(parts[position]):
+            if depth == 0:
+                return position
+            depth -= 1
+        elif _opens(parts[position]):
+            depth += 1
+    return len(parts)
 
 
 def _last_units(parts: list[str]) -> tuple[int, int] | None:
@@ -140,10 +149,15 @@ def _open_elements(parts: list[str]) -> list[tuple[str, str]] | None:
                 return None
             opened.pop()
             continue
-        opening = _OPEN_TAG.fullmatch(part)
-        if opening and opening.group(1) not in _VOID and not part.endswith("/>"):
-            opened.append((opening.group(1), part))
+        if _opens(part):
+            opened.append((_OPEN_TAG.fullmatch(part).group(1), part))  # type: ignore[union-attr]
     return opened
+
+
+def _opens(tag: str) -> bool:
+    """An opening tag that needs a closing one."""
+    opening = _OPEN_TAG.fullmatch(tag)
+    return bool(opening) and opening.group(1) not in _VOID and not tag.endswith("/>")  # type: ignore[union-attr]
 
 
 _HELD = re.compile("\x00([0-9]+)\x00")
