@@ -16,11 +16,11 @@ LONG = "上海将全力打响品牌，生产满足多样化需求的"  # long en
 
 @pytest.mark.parametrize(("text", "end"), [
     (LONG + "品质制造。", '品质<span class="nobr">制造。</span>'),
-    # the last two characters inside bold: a short element is bound whole, never cut in two
-    (LONG + "**品质制造**。", '的<span class="nobr"><strong>品质制造</strong>。</span>'),
-    (LONG + "**制造**", '的<span class="nobr"><strong>制造</strong></span>'),
+    # the last two characters inside bold: the binding goes inside it (no break before 。 there), never cuts it
+    (LONG + "**品质制造**。", '<strong>品质<span class="nobr">制造</span></strong>。'),
+    (LONG + "**制造**", '的<strong><span class="nobr">制造</span></strong>'),
+    # units straddling an element's end: a short element is bound whole
     (LONG + "*斜体**粗体**字*", '的<span class="nobr"><em>斜体<strong>粗体</strong>字</em></span>'),
-    # a long one gets the binding inside it, to its end
     (LONG + "**" + "很长的粗体文字" * 3 + "**。", '粗体<span class="nobr">文字</span></strong>。'),
     # a number and its measure word: the Latin run is one unit, its gap span comes along whole
     (LONG + "达到3家", '达到<span class="nobr"><span class="gap-before gap-after">3</span>家</span>'),
@@ -28,8 +28,8 @@ LONG = "上海将全力打响品牌，生产满足多样化需求的"  # long en
     (LONG + "的“品牌”。", '的<span class="nobr">“品牌”。</span>'),  # opening quote stays with its word
     (LONG + "浓度（毫克/升）", '（毫<span class="nobr">克/升）</span>'),  # a unit's slash is not a unit of its own
     (LONG + "，家。", '<span class="nobr">的，家。</span>'),  # punctuation between the two units comes along
-    # a link is never cut in two: a short one is bound whole
-    (LONG + "见[官方网站](https://example.org)", '见<span class="nobr"><a href="https://example.org">官方网站</a></span>'),
+    # nor is a link
+    (LONG + "见[官方网站](https://example.org)", '<a href="https://example.org">官方<span class="nobr">网站</span></a>'),
     (LONG + "见[一个很长很长很长很长的链接文字在这里结束](https://example.org)", '这里<span class="nobr">结束</span></a>'),
 ])
 def test_last_two_units_bound(text, end):

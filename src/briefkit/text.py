@@ -59,8 +59,9 @@ def keep_last_line(html: str) -> str:
 
     A unit is a Han character or a run of Latin letters and digits (达到3家 binds 3家); the punctuation
     around them comes along. The binding is a `span.nobr`, and it never cuts an element in two (the
-    Markdown writer would print **品质****制造**): when the units begin inside <strong>, <em>, <a> or a
-    gap span, a short element is bound whole, a long one gets the binding inside it, to its end.
+    Markdown writer would print **品质****制造**): when both units sit inside <strong>, <em> or <a>, the
+    binding goes inside it, to its end; when they straddle its end (a gap span's 3, then 家), a short
+    element is bound whole (a long one gets the binding inside it, which is all that can be done).
     """
     if len(_HAN_CHAR.findall(html)) < 8:  # a short text fits a line: nothing to bind
         return html
@@ -73,11 +74,13 @@ def keep_last_line(html: str) -> str:
     if opened is None:
         return html
     if opened:
+        end = _closing(parts, index)  # the innermost element's closing tag
         start = max(i for i in range(1, index, 2) if parts[i] == opened[0][1])  # the outermost's opening tag
-        if len(_plain(parts[start + 1 : index] + [parts[index][:offset]])) <= _LONGEST_RUN:
-            index, offset = start - 1, len(parts[start - 1])  # bound whole, from before its opening tag
+        # Inside the innermost element when both units are in it: what follows it cannot start a line (。」).
+        inside = all(char in _CLOSING or char.isspace() for char in _plain(parts[end + 1:]))
+        if not inside and len(_plain(parts[start + 1 : index] + [parts[index][:offset]])) <= _LONGEST_RUN:
+            index, offset = start - 1, len(parts[start - 1])  # a short element bound whole, from before its tag
         else:
-            end = _closing(parts, index)  # the innermost's closing tag: the binding ends there
             return (f'{"".join(parts[:index])}{parts[index][:offset]}<span class="nobr">{parts[index][offset:]}'
                     f'{"".join(parts[index + 1 : end])}</span>{"".join(parts[end:])}')
     return f'{"".join(parts[:index])}{parts[index][:offset]}<span class="nobr">{parts[index][offset:]}' \
