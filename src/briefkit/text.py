@@ -44,15 +44,123 @@ def inline_markdown(text: str) -> Markup:
 
 
 _APOSTROPHE = re.compile(r"(?<=[A-Za-z])&#39;(?=[A-Za-z])")
-# The last two Han characters of a text and the punctuation after them: never a line of one character.
-_LAST_TWO = re.compile(f"[{HAN_RANGES}]{{2}}[，。、；：？！）》」』】〕〉”’…]*$")
+_CLOSING = set("，。、；：？！）》」』】〕〉”’…")
+_OPENING = set("（《「『【〔〈“‘")
+_RUN_CHAR = re.compile(r"[A-Za-z0-9.,%+/-]")  # as in _LATIN_RUN: the marks that join a number or a name
+_JOINING = set(".,%+/-")
+_LONGEST_RUN = 16  # a longer Latin run is not bound to the last character: nowrap would push it past the measure
+_OPEN_TAG = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*>")
+_CLOSE_TAG = re.compile(r"</([a-z][a-z0-9]*)\s*>")
+_VOID = {"br", "img", "wbr"}
 
 
 def keep_last_line(html: str) -> str:
-    """Bind a Chinese text's last two characters, so its last line never holds one character alone (clreq)."""
-    if html.endswith(">") or len(_HAN_CHAR.findall(html)) < 8:  # a short text fits a line: nothing to bind
+    """Bind a Chinese text's last two units, so its last line never holds one character alone (clreq).
+
+    A unit is a Han character or a run of Latin letters and digits (达到3家 binds 3家); the punctuation
+    around them comes along. The binding is a `span.nobr`, and it never cuts an element in two (the
+    Markdown writer would print **品质****制造**): when both units sit inside <strong>, <em> or <a>, the
+    binding goes inside it, to its end; when they straddle its end (a gap span's 3, then 家), a short
+    element is bound whole (a long one gets the binding inside it, which is all that can be done).
+    """
+    if len(_HAN_CHAR.findall(html)) < 8:  # a short text fits a line: nothing to bind
         return html
-    return _LAST_TWO.sub(lambda match: f'<span class="nobr">{match.group()}</span>', html)
+    parts = _TAG.split(html)  # text, tag, text, tag, ..., text
+    cut = _last_units(parts)
+    if cut is None:
+        return html
+    index, offset = cut
+    opened = _open_elements(parts[:index] + [parts[index][:offset]])
+    if opened is None:
+        return html
+    if opened:
+        end = _closing(parts, index)  # the innermost element's closing tag
+        start = max(i for i in range(1, index, 2) if parts[i] == opened[0][1])  # the outermost's opening tag
+        # Inside the innermost element when both units are in it: what follows it cannot start a line (。」).
+        inside = all(char in _CLOSING or char.isspace() for char in _plain(parts[end + 1:]))
+        if not inside and len(_plain(parts[start + 1 : index] + [parts[index][:offset]])) <= _LONGEST_RUN:
+            index, offset = start - 1, len(parts[start - 1])  # a short element bound whole, from before its tag
+        else:
+            return (f'{"".join(parts[:index])}{parts[index][:offset]}<span class="nobr">{parts[index][offset:]}'
+                    f'{"".join(parts[index + 1 : end])}</span>{"".join(parts[end:])}')
+    return f'{"".join(parts[:index])}{parts[index][:offset]}<span class="nobr">{parts[index][offset:]}' \
+           f'{"".join(parts[index + 1:])}</span>'
+
+
+def _closing(parts: list[str], index: int) -> int:
+    """The index of the closing tag of the element open at text part `index` (the markup nests: checked before)."""
+    depth = 0
+    for position in range(index + 1, len(parts), 2):
+        if _CLOSE_TAG.fullmatch(parts[position]):
+            if depth == 0:
+                return position
+            depth -= 1
+        elif _opens(parts[position]):
+            depth += 1
+    return len(parts)
+
+
+def _last_units(parts: list[str]) -> tuple[int, int] | None:
+    """Where the last two units of `parts` begin (part index, offset), opening punctuation before them included.
+
+    None when the text does not end in a Han character, or what precedes it is not a unit to bind.
+    """
+    chars = [(index, offset) for index in range(len(parts) - 1, -1, -2)  # text parts only, last character first
+             for offset in range(len(parts[index]) - 1, -1, -1)]
+    at = 0
+
+    def char(position: int) -> str:
+        if position >= len(chars):
+            return ""
+        index, offset = chars[position]
+        return parts[index][offset]
+
+    while char(at) and (char(at) in _CLOSING or char(at).isspace()):
+        at += 1
+    if not _HAN_CHAR.match(char(at) or " "):
+        return None
+    at += 1
+    # Punctuation, spaces and a lone joining mark (毫克/升) between the two units come along.
+    while char(at) and (char(at) in _CLOSING or char(at).isspace() or char(at) in _JOINING):
+        at += 1
+    if _HAN_CHAR.match(char(at) or " "):
+        start = at
+    elif _RUN_CHAR.match(char(at) or " "):
+        start = at
+        while _RUN_CHAR.match(char(start + 1) or " "):
+            start += 1
+        if start - at >= _LONGEST_RUN or char(start + 1) in ("&", "#", ";"):
+            return None  # too long to keep on a line with the last character, or part of an entity
+    else:
+        return None
+    while char(start + 1) and char(start + 1) in _OPENING:
+        start += 1
+    return chars[start]
+
+
+def _plain(parts: list[str]) -> str:
+    return "".join(parts[0::2])
+
+
+def _open_elements(parts: list[str]) -> list[tuple[str, str]] | None:
+    """The elements open at the end of `parts` (name, opening tag), outermost first; None if tags do not nest."""
+    opened: list[tuple[str, str]] = []
+    for part in parts[1::2]:
+        closing = _CLOSE_TAG.fullmatch(part)
+        if closing:
+            if not opened or opened[-1][0] != closing.group(1):
+                return None
+            opened.pop()
+            continue
+        if _opens(part):
+            opened.append((_OPEN_TAG.fullmatch(part).group(1), part))  # type: ignore[union-attr]
+    return opened
+
+
+def _opens(tag: str) -> bool:
+    """An opening tag that needs a closing one."""
+    opening = _OPEN_TAG.fullmatch(tag)
+    return bool(opening) and opening.group(1) not in _VOID and not tag.endswith("/>")  # type: ignore[union-attr]
 
 
 _HELD = re.compile("\x00([0-9]+)\x00")

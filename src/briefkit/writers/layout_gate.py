@@ -10,6 +10,8 @@ designer would mark on a proof:
 - a bilingual pair (a `table.parallel` row) split across pages, unless it is
   taller than a page;
 - a heading last on its page; a page under a quarter filled that is not the last;
+- a list split across pages with one item alone on either side (in the bilingual edition a list is the
+  rows of a parallel table, one item a row);
 - a running header over one line;
 - a line starting with closing punctuation or ending with opening punctuation;
 - a one-character last line in a Chinese paragraph;
@@ -96,16 +98,19 @@ def check_document(pages: list[Any]) -> list[Finding]:
     findings: list[Finding] = []
     fragments: dict[int, list[tuple[int, Any, tuple[Any, ...]]]] = {}  # paragraph element -> its line boxes
     rows: dict[int, list[tuple[int, Any]]] = {}
+    items: dict[int, dict[int, tuple[int, Any]]] = {}  # list (or parallel table) element -> item element -> page, box
     for number, page in enumerate(pages, start=1):
-        findings += _check_page(number, page, last=number == len(pages), fragments=fragments, rows=rows)
+        findings += _check_page(number, page, last=number == len(pages), fragments=fragments, rows=rows,
+                                items=items)
     findings += _check_rows(rows, pages)
+    findings += _check_lists(items)
     findings += _check_paragraphs(fragments)
     unique = dict.fromkeys(findings)  # one report of a defect a page repeats, e.g. every line of an overflowing cell
     return sorted(unique, key=lambda finding: finding.page)
 
 
 def _check_page(number: int, page: Any, *, last: bool, fragments: dict[int, list[tuple[int, Any, tuple[Any, ...]]]],
-                rows: dict[int, list[tuple[int, Any]]]) -> list[Finding]:
+                rows: dict[int, list[tuple[int, Any]]], items: dict[int, dict[int, tuple[int, Any]]]) -> list[Finding]:
     found: list[Finding] = []
     left, top = page.content_box_x(), page.content_box_y()
     right, bottom = left + page.width, top + page.height
@@ -123,6 +128,8 @@ def _check_page(number: int, page: Any, *, last: bool, fragments: dict[int, list
             first_block = next((a for a in walked.ancestors if a.element_tag in HEADINGS), parent)
         if isinstance(box, boxes.TableRowBox) and "parallel" in _classes(walked.ancestors[-2]):
             rows.setdefault(id(box.element), []).append((number, box))
+        if box.element_tag == "li" and parent.element_tag in ("ul", "ol"):  # the item's own box, not its marker
+            _note_item(number, walked, items)
         if isinstance(box, boxes.BlockLevelBox) and box.style["break_after"] in ("page", "left", "right", "recto",
                                                                                 "verso"):
             designed_end = True
@@ -224,4 +231,33 @@ def _check_rows(rows: dict[int, list[tuple[int, Any]]], pages: list[Any]) -> lis
             continue
         found.append(Finding(numbers[0], f"a bilingual pair is split across pages {numbers[0]}-{numbers[-1]}: "
                                          f"{_text(fragments[0][1])}"))
+    return found
+
+
+def _note_item(number: int, walked: _Walked, items: dict[int, dict[int, tuple[int, Any]]]) -> None:
+    """A list item's first page, by list; a bilingual list's items are the parallel table's rows (one item a row)."""
+    group, item = walked.ancestors[-1], walked.box
+    for depth in range(len(walked.ancestors) - 1, 1, -1):
+        if isinstance(walked.ancestors[depth], boxes.TableRowBox):
+            table = walked.ancestors[depth - 2]  # the row's group, then its table
+            if "parallel" in _classes(table):
+                group, item = table, walked.ancestors[depth]
+            break
+    items.setdefault(id(group.element), {}).setdefault(id(item.element), (number, item))
+
+
+def _check_lists(items: dict[int, dict[int, tuple[int, Any]]]) -> list[Finding]:
+    """A list broken so that one item stands alone at the foot of a page or the head of the next."""
+    found = []
+    for listed in items.values():
+        pages = [number for number, _ in listed.values()]
+        if len(set(pages)) < 2:
+            continue
+        first, last = pages[0], pages[-1]
+        counts = [pages.count(first), pages.count(last)]
+        if 1 in counts:
+            lone = next(iter(listed.values()))[1] if counts[0] == 1 else list(listed.values())[-1][1]
+            shown = "/".join(str(pages.count(number)) for number in sorted(set(pages)))
+            found.append(Finding(first, f"a list is split {shown} across pages {first}-{last}, one item alone: "
+                                        f"{_text(lone)}"))
     return found
