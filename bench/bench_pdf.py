@@ -56,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--plan", default="shanghai-manufacturing")
+    parser.add_argument("--doc", action="append", help="only this document (repeatable; default: all)")
     parser.add_argument("--against", metavar="REV", help="also run the benchmark on this commit and compare")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one tree's totals, for --against
     args = parser.parse_args()
@@ -82,7 +83,7 @@ def main() -> None:
             faces = [face for family in theme_families(renderer) for face in find_family(family)]
             use_fonts(cut_for_build(faces, texts, Path(out) / "fonts"))
         cut = time.perf_counter() - started
-        for document in renderer.catalogue.documents:
+        for document in args.doc or renderer.catalogue.documents:
             for edition in renderer.catalogue.languages:
                 renders, layouts, writes, pages = [], [], [], 0
                 for _ in range(args.runs):
