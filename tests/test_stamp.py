@@ -266,3 +266,15 @@ def test_no_stamp_when_the_inputs_cannot_be_read_or_the_record_had_trouble(proje
     assert stamp.check(state)[0] is not None
     os.mkfifo(project / "content" / PLAN / "pipe")  # a FIFO would block the read: doubt, not a hang
     assert stamp.inputs(request) is None
+
+
+@pytest.mark.slow
+def test_a_reference_document_outside_the_templates_is_vouched_for_by_its_bytes(project: Path):
+    theme = project / "templates" / "theme.yaml"
+    _edit(theme, "  reference: null", "  reference: ../ref.docx")
+    (project / "ref.docx").write_bytes(b"first")  # an HTML build does not open it; the stamp still answers for it
+    _build(project)
+    assert _build(project)[0]
+    (project / "ref.docx").write_bytes(b"second")
+    assert not _build(project)[0]
+    assert _build(project)[0]

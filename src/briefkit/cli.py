@@ -226,8 +226,15 @@ def _save_stamp(state: stamp.State | None, project: Project, plans: tuple[str, .
         resolved = project.plan_files(plans)
     except BriefkitError:
         return
+    from .catalogue import load_theme
+
+    try:  # the theme's Word reference document may be named by a path outside the template folders
+        reference = load_theme(project.templates).docx.reference
+    except BriefkitError:
+        return
     warnings = stamp.replayed(report.warnings, [warning for output in report.outputs for warning in output.warnings])
-    stamp.save(state, [output.path for output in report.outputs], warnings, resolved)
+    stamp.save(state, [output.path for output in report.outputs], warnings, resolved,
+               [project.templates / reference] if reference else [])
 
 
 def _print_build(report: BuildReport | stamp.StampedReport) -> None:

@@ -182,8 +182,12 @@ def check(state: State | None) -> tuple[StampedReport | None, str]:
     try:
         outputs = [_output(entry) for entry in stamp["outputs"]]
         warnings = [str(warning) for warning in stamp["warnings"]]
-    except (KeyError, TypeError, ValueError):
+        extras = {str(name): sha for name, sha in stamp["extras"].items()}
+    except (AttributeError, KeyError, TypeError, ValueError):
         return None, "the stamp is not of the expected shape"
+    changed = [name for name, sha in extras.items() if _sha(Path(name)) != sha]
+    if changed:
+        return None, f"{changed[0]} changed since the last build"
     records: dict[Path, dict[str, object]] = {}
     for path, sha, copies, _ in outputs:
         if _sha(path) != sha or not all(_sha(path.parent / name) == copy for name, copy in copies.items()):
@@ -218,8 +222,13 @@ def replayed(warnings: Iterable[str], written: Iterable[str]) -> list[str]:
     return kept
 
 
-def save(state: State | None, outputs: list[Path], warnings: list[str], resolved: list[Path]) -> bool:
-    """Stamp a build that succeeded; False (no stamp) when anything does not add up."""
+def save(state: State | None, outputs: list[Path], warnings: list[str], resolved: list[Path],
+         extras: Iterable[Path] = ()) -> bool:
+    """Stamp a build that succeeded; False (no stamp) when anything does not add up.
+
+    `extras`: files the build read that may lie outside the folders the digest covers (a theme's
+    Word reference document can be named by any path); the stamp holds their sha256 too.
+    """
     if state is None or tuple(path.resolve() for path in resolved) != state.plan_files:
         return False
     if any(CACHE_FILE in warning for warning in warnings):
@@ -239,7 +248,8 @@ def save(state: State | None, outputs: list[Path], warnings: list[str], resolved
             pages = entry.get("pages")
             entries.append({"path": str(path), "sha256": entry["sha256"], "media": copies,
                             "pages": int(pages) if isinstance(pages, str) and pages.isdigit() else None})
-        data = {"format": FORMAT, "digest": state.digest, "outputs": entries, "warnings": warnings}
+        data = {"format": FORMAT, "digest": state.digest, "outputs": entries, "warnings": warnings,
+                "extras": {str(path): _sha(path) for path in extras}}
         write_atomic(state.path, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"))
         remove_stale_parts(state.path.parent)
     except (OSError, BriefkitError):
