@@ -268,6 +268,24 @@ def test_no_stamp_when_the_inputs_cannot_be_read_or_the_record_had_trouble(proje
     assert stamp.inputs(request) is None
 
 
+def test_symbolic_links_count_by_where_they_lead_and_are_never_read_out_of_the_folder(project: Path):
+    request = stamp.Request(project, None, (PLAN,), (), (), ("html",), None, False, None, None)
+    folder = project / "content" / PLAN
+    before = stamp.inputs(request)
+    (folder / "alias.png").symlink_to("media/logo.png")
+    linked = stamp.inputs(request)
+    (folder / "alias.png").unlink()
+    (folder / "alias.png").symlink_to("media/machine-at-work.png")
+    assert None not in (before, linked) and stamp.inputs(request) not in (before, linked)
+    (project / "secret.txt").write_text("outside")
+    (folder / "alias.png").unlink()
+    (folder / "alias.png").symlink_to(project / "secret.txt")
+    assert stamp.inputs(request) is None  # the build refuses to read it; the stamp does not read it either
+    (folder / "alias.png").unlink()
+    (folder / "shared").symlink_to(project / "templates", target_is_directory=True)
+    assert stamp.inputs(request) is None
+
+
 @pytest.mark.slow
 def test_a_reference_document_outside_the_templates_is_vouched_for_by_its_bytes(project: Path):
     theme = project / "templates" / "theme.yaml"

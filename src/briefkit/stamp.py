@@ -153,8 +153,8 @@ def inputs(request: Request) -> State | None:
         parts += [str(path.resolve()) for path in files]
         for folder in dict.fromkeys(path.parent.resolve() for path in files):
             parts += [str(folder), _tree(folder), source_date(folder, dt.date.min).isoformat()]
-        for folder in (*folders, default_folder("schema")):
-            parts += [str(folder.resolve()), _tree(folder)]
+        for folder in folders:  # the built-in templates by their files' status: the build opens only those it needs
+            parts += [str(folder.resolve()), _tree(folder, by_content=not _same(folder, default_folder("templates")))]
         if request.reference_doc is not None:
             parts.append(file_digest(request.reference_doc))
         parts += [*_environment(), *_distributions(), *_libraries(), *_fontconfig(), _fonts(fonts)]
@@ -198,7 +198,10 @@ def check(state: State | None) -> tuple[StampedReport | None, str]:
         if not isinstance(entry, dict) or entry.get("sha256") != sha or entry.get("media", {}) != copies:
             return None, f"the build record does not hold {path} as the last build wrote it"
     for folder in records:
-        remove_stale_parts(folder)  # what the full build does first, so that both leave the folder alike
+        try:
+            remove_stale_parts(folder)  # what the full build does first, so that both leave the folder alike
+        except OSError:
+            pass  # the full build would say nothing of it either
     return StampedReport([StampedOutput(path, pages) for path, _, _, pages in outputs], warnings), ""
 
 
@@ -282,9 +285,17 @@ def _sha(path: Path) -> str | None:
         return None
 
 
-def _tree(folder: Path) -> str:
-    """Every file under `folder` (relative name and content); a symlinked folder is a doubt (it could lead anywhere)."""
+def _same(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def _tree(folder: Path, by_content: bool = True, confined: bool = True) -> str:
+    """Every file under `folder`: its relative name and content, or its status (any write changes its ctime,
+    which no one can set back). In a `confined` folder (plans, templates) a symbolic link counts by where it
+    points and is never read through: one that leads out of the folder (which the build refuses to read) or
+    to a folder is a doubt. Elsewhere (fontconfig's set-up) links are followed, as fontconfig does."""
     parts = []
+    inside = folder.resolve()
     for top, folders, names in os.walk(folder):
         folders[:] = sorted(name for name in folders if name not in (".git", "__pycache__"))
         for name in folders:
@@ -292,9 +303,16 @@ def _tree(folder: Path) -> str:
                 raise Doubt(f"{top}/{name} is a symbolic link to a folder")
         for name in sorted(names):
             path = Path(top, name)
-            if path.exists() and not path.is_file():
+            if confined and path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(inside) or {".git", "__pycache__"} & set(target.parts[len(inside.parts):]):
+                    raise Doubt(f"{path} leads out of {folder}, or where the walk does not go")
+                status = f"link to {os.readlink(path)}"  # the file it leads to is in the walk by its own name
+            elif path.exists() and not path.is_file():
                 raise Doubt(f"{path} is neither a file nor a folder")  # a FIFO would block the read
-            parts += [path.relative_to(folder).as_posix(), file_digest(path) if path.exists() else "dangling"]
+            else:
+                status = file_digest(path) if by_content else _stat(str(path))
+            parts += [path.relative_to(folder).as_posix(), status]
     return digest(*parts)
 
 
@@ -340,7 +358,7 @@ def _fontconfig() -> list[str]:
     config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "fontconfig"
     parts = []
     for folder in (Path("/etc/fonts"), config):
-        parts += [str(folder), _tree(folder) if folder.is_dir() else "absent"]
+        parts += [str(folder), _tree(folder, by_content=False, confined=False) if folder.is_dir() else "absent"]
     return parts + [_stat(str(Path.home() / ".fonts.conf"))]
 
 
