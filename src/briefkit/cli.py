@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 EXIT_OK, EXIT_BUILD, EXIT_USAGE = 0, 1, 2
-# translate.FORMATS' names (test_cli holds them equal): importing translate loads the plan model and cn2an
+# translate.FORMATS' names (test_stamp holds them equal): importing translate loads the plan model and cn2an
 EXCHANGE_FORMATS = ("xliff", "po")
 
 
