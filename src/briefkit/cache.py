@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .files import display_path, write_atomic
 
 CACHE_FILE = ".briefkit-cache.json"
@@ -49,10 +48,22 @@ def file_digest(path: Path) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _sources() -> tuple[bytes, ...]:
+    package = Path(__file__).resolve().parent
+    return tuple(path.read_bytes() for path in sorted(package.rglob("*.py")))
+
+
+@functools.lru_cache(maxsize=1)
 def source_fingerprint() -> str:
     """The tool's own source: a writer fixed between releases must rebuild what it wrote."""
-    package = Path(__file__).resolve().parent
-    return digest(__version__, *(path.read_bytes() for path in sorted(package.rglob("*.py"))))
+    from . import __version__
+
+    return digest(__version__, *_sources())
+
+
+def code_fingerprint() -> str:
+    """The tool's own source without its version (which needs importlib.metadata; the build stamp has it otherwise)."""
+    return digest(*_sources())
 
 
 def output_key(html: str, fmt: str, options: str, images: Mapping[str, Path], fonts: str) -> str:
@@ -140,5 +151,7 @@ class BuildCache:
             self.save()
 
     def save(self) -> None:
+        from . import __version__
+
         data = {"tool_version": __version__, "outputs": self.entries, "checks": self.checks}
         write_atomic(self.folder / CACHE_FILE, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))

@@ -6,38 +6,53 @@ stderr; listings and schemas to stdout.
 
 from __future__ import annotations
 
-import ctypes.util
 import hashlib
 import json
-import platform
 import re
 import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from click.shell_completion import CompletionItem
 
-from . import __version__, translate
-from .catalogue import load_catalogue, load_theme
-from .checks import check_glyphs, quality_findings, split_by_strictness
+from . import stamp
 from .diagnostics import STYLES, Diagnostics, parse_message, problems_of
 from .editions import EDITIONS
 from .errors import BriefkitError, ContentError, Problem
 from .files import display_path
-from .model import Glossary, plan_json_schema
-from .pipeline import BuildOptions, BuildReport, build, build_packs, project_renderer
-from .project import Project
-from .quality import completeness, fix_punctuation
-from .validate import PLAN_FILE, load_plan
 from .writers import DEFAULT_FORMATS, FORMATS
 
+# The plan model, Jinja and the checks load only in the commands that use them: a build the
+# stamp answers (briefkit.stamp) never imports them.
+if TYPE_CHECKING:
+    from .pipeline import BuildReport, Output
+    from .project import Project
+
 EXIT_OK, EXIT_BUILD, EXIT_USAGE = 0, 1, 2
+# translate.FORMATS' names (test_stamp holds them equal): importing translate loads the plan model and cn2an
+EXCHANGE_FORMATS = ("xliff", "po")
+
+
+def _show_version(context: click.Context, asked: bool) -> None:
+    """click's version option, with the version looked up only when asked (importlib.metadata is slow to load)."""
+    if asked and not context.resilient_parsing:
+        from . import __version__
+
+        click.echo(f"briefkit, version {__version__}")
+        context.exit()
 
 
 def _project(context: click.Context) -> Project:
-    return context.obj
+    """The project, made on first use: the module loads the plan model, which a stamped build does without."""
+    from .project import Project
+
+    project: Project | None = context.meta.get("briefkit.project")
+    if project is None:
+        project = context.meta["briefkit.project"] = Project(*context.obj)
+    return project
 
 
 def _fail(error: BriefkitError) -> None:
@@ -93,18 +108,22 @@ def _report(problems: list[Problem]) -> None:
         click.echo(line, err=diagnostics.style == "human")
 
 
-def _say_search_path(project: Project) -> None:
+def _say_search_path(folders: tuple[Path, ...]) -> None:
     if _verbosity() > 0:
-        click.echo("templates: " + " -> ".join(str(folder) for folder in project.templates.folders), err=True)
+        click.echo("templates: " + " -> ".join(str(folder) for folder in folders), err=True)
 
 
 def _completion_project(context: click.Context) -> Project:
+    from .project import Project
+
     root = context.find_root().params.get("project_root") or Path(".")
     return Project(Path(root))
 
 
 def _complete_plans(context: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Plan ids under content/ (shell completion)."""
+    from .validate import PLAN_FILE
+
     project = _completion_project(context)
     ids = sorted(path.parent.name for path in project.content.glob(f"*/{PLAN_FILE}"))
     return [CompletionItem(name) for name in ids if name.startswith(incomplete)]
@@ -112,6 +131,8 @@ def _complete_plans(context: click.Context, param: click.Parameter, incomplete: 
 
 def _complete_documents(context: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Document names from the catalogue (shell completion)."""
+    from .catalogue import load_catalogue
+
     try:
         names = list(load_catalogue(_completion_project(context).templates).documents)
     except BriefkitError:
@@ -120,7 +141,8 @@ def _complete_documents(context: click.Context, param: click.Parameter, incomple
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="briefkit")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda c, p, v: _show_version(c, v), help="Show the version and exit.")
 @click.option("-q", "--quiet", "quiet", count=True, expose_value=False, callback=lambda c, p, v: _set_verbosity(c, -v),
               help="Only warnings and errors: no progress, no summary.")
 @click.option("-v", "--verbose", "verbose", count=True, expose_value=False,
@@ -136,7 +158,7 @@ def cli(context: click.Context, project_root: Path, templates: Path | None) -> N
     \b
     Exit codes: 0 ok, 1 build failure, 2 usage or content error.
     """
-    context.obj = Project(project_root, templates)
+    context.obj = (project_root, templates)  # made into a Project by _project(), when a command needs one
 
 
 @cli.command("build")
@@ -163,6 +185,23 @@ def build_command(context: click.Context, plans: tuple[str, ...], documents: tup
                   editions: tuple[str, ...], formats: tuple[str, ...], out: Path | None, jobs: int | None,
                   strict: bool, force: bool, pdf_variant: str | None, reference_doc: Path | None) -> None:
     """Build documents for PLAN (an id under content/, a folder or a file); no PLAN: all plans."""
+    root, templates = context.obj
+    request = stamp.Request(root, templates, plans, documents, editions, formats or DEFAULT_FORMATS, out, strict,
+                            pdf_variant, reference_doc)
+    state = stamp.inputs(request)  # before the build reads anything: an edit made while it runs is not vouched for
+    stamped, why = stamp.check(state) if not force else (None, "--force")
+    if stamped is not None and state is not None:
+        _say_search_path(state.folders)
+        if _verbosity() > 0:
+            click.echo("build stamp: nothing changed since the last build; its outputs are as it wrote them", err=True)
+        _print_build(stamped)
+        return
+    if _verbosity() > 0:
+        click.echo(f"build stamp not used: {why}", err=True)
+    stamp.remove(request)
+    from .catalogue import load_catalogue
+    from .pipeline import BuildOptions, build
+
     project = _project(context)
     options = BuildOptions(documents, editions, formats or DEFAULT_FORMATS, out, strict, pdf_variant, jobs, force,
                            reference_doc)
@@ -171,11 +210,35 @@ def build_command(context: click.Context, plans: tuple[str, ...], documents: tup
         unknown = [d for d in documents if d not in known]
         if unknown:
             raise click.BadParameter(f"unknown document {unknown[0]!r}; known: {', '.join(known)}", param_hint="--doc")
-        _say_search_path(project)
+        _say_search_path(project.templates.folders)
         report = build(project, plans, options, progress=_progress_printer() if _verbosity() >= 0 else None)
     except BriefkitError as error:
         _fail(error)
         return
+    if not report.failures:
+        _save_stamp(state, project, plans, report)
+    _print_build(report)
+
+
+def _save_stamp(state: stamp.State | None, project: Project, plans: tuple[str, ...], report: BuildReport) -> None:
+    """Stamp a build without failures, with the warnings its no-op would print again (not the writers')."""
+    try:
+        resolved = project.plan_files(plans)
+    except BriefkitError:
+        return
+    from .catalogue import load_theme
+
+    try:  # the theme's Word reference document may be named by a path outside the template folders
+        reference = load_theme(project.templates).docx.reference
+    except BriefkitError:
+        return
+    warnings = stamp.replayed(report.warnings, [warning for output in report.outputs for warning in output.warnings])
+    stamp.save(state, [output.path for output in report.outputs], warnings, resolved,
+               [project.templates / reference] if reference else [])
+
+
+def _print_build(report: BuildReport | stamp.StampedReport) -> None:
+    """The summary, the warnings and the failures of a build (exit 1 when outputs failed)."""
     if _verbosity() >= 0 and _diagnostics().style != "json":
         _print_summary(report)
     if _diagnostics().style == "human":
@@ -207,12 +270,13 @@ def _progress_printer() -> Callable[[int, int, str], None]:
     return show
 
 
-def _print_summary(report: BuildReport) -> None:
-    if not report.outputs:
+def _print_summary(report: BuildReport | stamp.StampedReport) -> None:
+    outputs: list[Output | stamp.StampedOutput] = sorted(report.outputs, key=lambda o: str(o.path))
+    if not outputs:
         return
-    width = max(len("file"), *(len(_shown(output.path)) for output in report.outputs))
+    width = max(len("file"), *(len(_shown(output.path)) for output in outputs))
     click.echo(f"{'file':<{width}} {'pages':>5} {'size':>9} {'seconds':>8}")
-    for output in sorted(report.outputs, key=lambda o: str(o.path)):
+    for output in outputs:
         pages = "" if output.pages is None else str(output.pages)
         size = f"{output.path.stat().st_size / 1024:.0f} KiB" if output.path.exists() else "-"
         seconds = "cached" if output.skipped else f"{output.seconds:.2f}"
@@ -237,6 +301,8 @@ def _shown(path: Path) -> str:
 def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | None, jobs: int | None, strict: bool,
                  force: bool, reference_doc: Path | None) -> None:
     """Build every document of PLAN in every language and format, then zip them with a manifest."""
+    from .pipeline import BuildOptions, build_packs
+
     project = _project(context)
     options = BuildOptions(formats=tuple(FORMATS), out=out, strict=strict, jobs=jobs, force=force,
                            reference_doc=reference_doc)
@@ -266,6 +332,12 @@ def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | Non
 def validate_command(context: click.Context, plans: tuple[str, ...], strict: bool, fix: bool,
                      accept_translations: bool) -> None:
     """Check PLAN files and report every problem, located as file:line:col: field: message."""
+    from . import translate
+    from .checks import check_glyphs, quality_findings
+    from .pipeline import project_renderer
+    from .quality import completeness, fix_punctuation
+    from .validate import load_plan
+
     project = _project(context)
     problems: list[Problem] = []
     summaries: list[str] = []
@@ -312,6 +384,8 @@ def validate_command(context: click.Context, plans: tuple[str, ...], strict: boo
 @click.pass_context
 def glossary_command(context: click.Context, plan: str) -> None:
     """Print PLAN's glossary: each English term and its one Chinese rendering."""
+    from .validate import load_plan
+
     project = _project(context)
     try:
         [plan_file] = project.plan_files((plan,))
@@ -334,6 +408,8 @@ def glossary_command(context: click.Context, plan: str) -> None:
 @click.pass_context
 def list_command(context: click.Context) -> None:
     """List plans, documents and languages."""
+    from .catalogue import load_catalogue
+
     project = _project(context)
     try:
         catalogue = load_catalogue(project.templates)
@@ -388,6 +464,7 @@ def reference_doc_command(context: click.Context, output: Path | None) -> None:
 def migrate_command(context: click.Context, plans: tuple[str, ...]) -> None:
     """Upgrade schema-1 PLAN files to schema 2 in place, keeping comments; print what needs a person's eye."""
     from .migrate import migrate_file
+    from .validate import load_plan
 
     project = _project(context)
     try:
@@ -405,6 +482,8 @@ def migrate_command(context: click.Context, plans: tuple[str, ...]) -> None:
 @click.option("--glossary", is_flag=True, help="The schema of glossary.yaml instead of plan.yaml.")
 def schema_command(glossary: bool) -> None:
     """Print the JSON Schema of plan files (for editor completion)."""
+    from .model import Glossary, plan_json_schema
+
     click.echo(json.dumps(plan_json_schema(Glossary if glossary else None), indent=2, ensure_ascii=False))
 
 
@@ -413,6 +492,11 @@ def schema_command(glossary: bool) -> None:
 @click.pass_context
 def doctor_command(context: click.Context, strict: bool) -> None:
     """Check the machine: Python, WeasyPrint, Pango, HarfBuzz-Subset, the theme's fonts."""
+    import ctypes.util
+    import platform
+
+    from .catalogue import load_theme
+    from .checks import split_by_strictness
     from .fonts import find_family, matched_family, substituted_faces
 
     project = _project(context)
@@ -502,6 +586,7 @@ def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
 def init_command(context: click.Context, folder: Path | None, eject_templates: bool) -> None:
     """Create a project in FOLDER (default: the --project folder) with one example plan; copies no templates."""
     from .scaffold import init_project
+    from .validate import PLAN_FILE
 
     root = folder or _project(context).root
     try:
@@ -554,13 +639,14 @@ def translate_group() -> None:
 
 @translate_group.command("export")
 @click.argument("plan")
-@click.option("--format", "fmt", type=click.Choice(list(translate.FORMATS)), default="xliff", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(EXCHANGE_FORMATS), default="xliff", show_default=True,
               help="XLIFF 2.1 (Trados, memoQ, Phrase) or gettext PO (Poedit, Weblate).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write; default: <plan id>.zh.xlf (or .po) in the current folder.")
 @click.pass_context
 def translate_export_command(context: click.Context, plan: str, fmt: str, out: Path | None) -> None:
     """Write PLAN's bilingual texts for translators: English source, current Chinese, notes and a state."""
+    from . import translate
     from .files import write_atomic
 
     try:
@@ -587,6 +673,8 @@ def translate_export_command(context: click.Context, plan: str, fmt: str, out: P
 @click.pass_context
 def translate_import_command(context: click.Context, plan: str, file: Path) -> None:
     """Write FILE's confirmed translations into PLAN, all or nothing, after the bilingual gates."""
+    from . import translate
+
     try:
         [plan_file] = _project(context).plan_files((plan,))
         report = translate.import_file(plan_file, file)
