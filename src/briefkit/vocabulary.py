@@ -127,7 +127,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("span", "illustrative", INLINE, _PHRASING, "badge: the value beside it is a stand-in", "Illustrative"),
     Kind("span", "status", INLINE, _PHRASING, "draft or embargo mark in the running header", "Status"),
     Kind("span", "nobr", INLINE, _PHRASING,
-         "kept on one line: —— and ……, a heading's word or term, a Chinese text's last two characters", "plain run"),
+         "kept on one line: —— and ……, a heading's word or term, a Chinese text's last two units (characters, "
+         "or a number and its measure word)", "plain run"),
     Kind("span", "gap-before", INLINE, _PHRASING, "a Latin run after Han text: a quarter-em gap before",
          "plain run (Word's own Asian/Latin spacing)"),
     Kind("span", "gap-after", INLINE, _PHRASING, "a Latin run before Han text: a quarter-em gap after",
