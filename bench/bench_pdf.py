@@ -46,10 +46,14 @@ except ImportError:
 
 
 def theme_families(renderer: Renderer) -> list[str]:
-    """Every family the theme names (as a build's font cut takes them)."""
-    fonts = renderer.theme.fonts
-    names = ("serif", "sans", "serif_hant", "sans_hant", "required")
-    return list(dict.fromkeys(family for name in names for family in getattr(fonts, name, ())))
+    """The families the benchmarked editions are set in, as a build's font cut takes them (pipeline.py)."""
+    try:
+        from briefkit.checks import theme_families as of_edition
+    except ImportError:  # an older tree: every family the theme names
+        fonts = renderer.theme.fonts
+        return list(dict.fromkeys(family for name in ("serif", "sans") for family in getattr(fonts, name, ())))
+    return list(dict.fromkeys(family for edition in renderer.catalogue.languages
+                              for family in of_edition(renderer.theme, edition)))
 
 
 def main() -> None:
