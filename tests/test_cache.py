@@ -215,7 +215,8 @@ def test_a_full_disk_is_a_clear_message_and_the_previous_outputs_stay(project: P
     assert first.exit_code == 0, first.output
     before = {path.name: path.read_bytes() for path in (out / "minimal").iterdir() if path.is_file()}
     filler = small_disk / "filler"
-    with filler.open("wb") as stream:  # fill the disk to the last block
+    # Unbuffered: a buffered file would try to write its last partial block again on close, and fail there.
+    with filler.open("wb", buffering=0) as stream:  # fill the disk to the last block
         block = b"\0" * 65536
         try:
             while True:
