@@ -23,10 +23,14 @@ from .text import plain_text
 from .validate import GLOSSARY_FILE, LoadedPlan
 
 _HAN = HAN_RANGES
-# A run of Chinese numerals, with an optional decimal part (五点五); chinese_value reads its value.
-_NUMERAL = "〇零一二两三四五六七八九十百千万亿"
-_CHINESE_NUMBER = re.compile(f"[{_NUMERAL}]+(?:点[〇零一二三四五六七八九]+)?")
+# Chinese numerals: digits, the units within a section, and the sections (万, 亿).
+_DIGIT_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+                 "九": 9}
+_UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "亿": 100_000_000}
+# A run of Chinese numerals, with an optional decimal part (五点五); chinese_value reads its value.
+_NUMERAL = "".join([*_DIGIT_VALUES, *_UNIT_VALUES, *_BIG])
+_CHINESE_NUMBER = re.compile(f"[{_NUMERAL}]+(?:点[〇零一二三四五六七八九]+)?")  # 两 is never a decimal digit
 # Words whose numeral characters are not numbers ("a group", "further", "one of", "unified"...).
 _ZH_IDIOMS = re.compile(
     "一批|一系列|一流|一体|统一|唯一|同一|单一|进一步|一方面|万一|之一|一些|一样|一起|一定|一直|一般|一带一路|"
@@ -163,22 +167,16 @@ def chinese_numbers(text: str) -> Counter[float]:
     return found
 
 
-_DIGIT_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-                 "九": 9}
-_UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
-_SECTION_VALUES = {"万": 10_000, "亿": 100_000_000}
-
-
 def chinese_value(numeral: str) -> float | None:
     """三 = 3, 两千五 = 2500, 一万五 = 15000, 二〇二〇 = 2020, 五点五 = 5.5; None for no number (万, 千千万万)."""
     whole, _, fraction = numeral.partition("点")
-    value = chinese_integer(whole)
+    value = _chinese_integer(whole)
     if value is None or any(char not in _DIGIT_VALUES for char in fraction):
         return None
     return float(f"{value}.{''.join(str(_DIGIT_VALUES[char]) for char in fraction)}") if fraction else float(value)
 
 
-def chinese_integer(numeral: str) -> int | None:
+def _chinese_integer(numeral: str) -> int | None:
     """The integer a Chinese numeral writes, by the usual reading; None when the characters make no number.
 
     Digits alone read digit by digit (二〇二〇 = 2020); otherwise each digit counts its unit (十, 百, 千)
@@ -207,8 +205,8 @@ def chinese_integer(numeral: str) -> int | None:
                 return None  # units must fall: 三百五千 is no number
             section += (1 if digit is None else digit) * unit
             digit, last_unit, zero = None, unit, False
-        elif char in _SECTION_VALUES:
-            big = _SECTION_VALUES[char]
+        elif char in _BIG:
+            big = _BIG[char]
             section += digit or 0
             if not section and total and big > last_unit:
                 total *= big  # 一万亿: the 万 section counted in 亿
