@@ -39,6 +39,7 @@ from ..render import RenderedDocument
 from ..searchpath import TemplateFolders
 from . import WriteJob, WriteResult, layout_gate, page_layout
 from .cjk_justify import justified_cjk
+from .image_reuse import reused_images
 from .subset import cut_for_document, needs_large_faces
 from .text_wrap import balanced_lines
 
@@ -263,7 +264,7 @@ def _lay_out(html: str, fetcher: ConfinedFetcher, base: str,
 def lay_out_installed(html: str, roots: dict[str, Path], base: str = "plan") -> Document:
     """The layout write_pdf makes of `html` (from the installed faces: the same metrics), without a PDF."""
     fetcher = ConfinedFetcher(roots)
-    with _weasyprint_warnings():  # the PDF writer reports them; here they would only repeat
+    with _weasyprint_warnings(), reused_images():  # the PDF writer reports the warnings; here they would repeat
         document, _ = _lay_out(html, fetcher, base, _installed_faces())
     return document
 
@@ -284,7 +285,7 @@ def write_pdf(
     `layout`: a file to save the page count and the page of each id in (writers/page_layout.py)."""
     begun = time.perf_counter()
     fetcher = ConfinedFetcher(roots)
-    with _weasyprint_warnings() as warnings, _document_fonts(html) as font_config:
+    with _weasyprint_warnings() as warnings, _document_fonts(html) as font_config, reused_images():
         started = time.perf_counter()  # after cutting the fonts: that replaces work of the write step
         cutting = started - begun
         document, unsupported = _lay_out(html, fetcher, base, font_config)
