@@ -3,6 +3,9 @@ word, the last two words go together; WeasyPrint then breaks the headline only b
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import weasyprint
 from weasyprint.formatting_structure import boxes
@@ -90,3 +93,11 @@ def test_balanced_headlines_have_even_lines_and_keep_their_rule():
 
 def test_a_heading_with_markdown_keeps_its_emphasis():
     assert str(break_heading("The **ten** actions", "en", TERMS)) == "The <strong>ten</strong> actions"
+
+
+def test_the_segmenter_skips_the_default_dictionary_rjiebas_package_builds_on_import():
+    """rjieba's package builds a default segmenter when imported (0.2 s); briefkit builds only its own."""
+    code = ("import sys; from briefkit.headings import segment; words = segment('我们在北京开会', ()); "
+            "print('rjieba' in sys.modules, 'rjieba.rjieba' in sys.modules, '|'.join(words))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert shown == ["False", "True", "我们|在|北京|开会"]
