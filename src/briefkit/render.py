@@ -85,6 +85,9 @@ class Renderer:
         self.sandboxed = sandboxed
         self._cache = cache
         self._plan_renderers: dict[Path, Renderer] = {}
+        # The style sheet of each (languages, Traditional?, accent): the same for every document of an edition,
+        # and rendering it is a tenth of a document's render. A changed template makes a new Renderer.
+        self._style_sheets: dict[tuple[tuple[str, ...], bool, str | None], str] = {}
         self.catalogue: Catalogue = load_catalogue(self.templates)
         self.theme: Theme = load_theme(self.templates)
         # Plural forms are keys of their own (key.one); the Labeller picks them by count.
@@ -234,6 +237,12 @@ class Renderer:
         return self._plan_renderers[key]
 
     def _css(self, languages: tuple[str, ...], traditional: bool = False, accent: str | None = None) -> str:
+        key = (languages, traditional, accent)
+        if key not in self._style_sheets:
+            self._style_sheets[key] = self._render_css(languages, traditional, accent)
+        return self._style_sheets[key]
+
+    def _render_css(self, languages: tuple[str, ...], traditional: bool, accent: str | None) -> str:
         page_label = " · ".join(str(self.labels["page_of"][lang]) for lang in languages)
         theme = self.theme
         if accent:  # the plan's own accent colour (validated as #RRGGBB)
