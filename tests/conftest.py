@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +13,18 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_PLAN = REPO / "content" / "shanghai-manufacturing" / "plan.yaml"
 MINIMAL_PLAN = (Path(__file__).parent / "cases" / "minimal-plan.yaml").read_text(encoding="utf-8")
+_SUITE_CACHE = tempfile.mkdtemp(prefix="briefkit-suite-cache-")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Builds cut the large CJK faces once per machine, into the user's cache folder (writers/subset.py):
+    # the suite keeps its own, shared by every test and the builds they start, removed at the end.
+    if "BRIEFKIT_CACHE" not in os.environ:
+        os.environ["BRIEFKIT_CACHE"] = _SUITE_CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SUITE_CACHE, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

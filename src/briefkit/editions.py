@@ -84,6 +84,13 @@ class Edition:
     def bilingual(self) -> bool:
         return len(self.languages) > 1
 
+    @property
+    def repertoire(self) -> str:
+        """The national standard character set of its Han script, as Python's codecs name it: GB 2312 (7,445
+        characters, all of those in the sample and test plans) for Simplified, Big5 for Traditional. The large
+        CJK faces are cut to it once per machine (writers/subset.py)."""
+        return "big5" if self.fonts == "traditional" else "gb2312"
+
     def tag(self, language: str) -> str:
         """The lang tag of a part in `language` (zh-Hant for the converted edition's Chinese)."""
         if language == "zh":

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .cache import BuildCache, digest, output_key
 from .checks import check_glyphs, missing_glyphs, quality_findings, split_by_strictness, theme_families
+from .editions import EDITIONS
 from .errors import BriefkitError, ContentError, Problem
 from .files import ensure_folder, output_error, remove_stale_parts
 from .fonts import find_family, stamp, substituted_faces
@@ -257,21 +258,30 @@ def _reference_doc(project: Project, renderer: Renderer, options: BuildOptions) 
 def _with_font_subsets(
     project: Project, renderer: Renderer, editions: tuple[str, ...], tasks: list[WriteTask]
 ) -> list[WriteTask]:
-    """Cut the theme's large faces once for the outputs that embed fonts (while the workers import WeasyPrint).
+    """The theme's large faces for the outputs that embed fonts, cut while the workers import WeasyPrint.
 
-    Each PDF then cuts this copy to its own characters (writers/subset.py); its bytes do not
-    depend on the copy, so output keys do not either.
+    Each face is cut once per machine to its script's standard character set (kept in the
+    user's cache); outputs with a character outside it get a copy cut to the build's characters,
+    which each PDF cuts again to its own (writers/subset.py). A PDF's bytes depend on neither
+    the build nor the copy it was laid out from, so output keys do not either.
     """
     embedding = [task for task in tasks if FORMATS[task.format].embeds_fonts]
     if not embedding:
         return tasks
-    from .writers.subset import cut_for_build
+    from .writers.subset import covers, cut_for_build, cut_to_repertoires, machine_cache
 
-    families = dict.fromkeys(family for edition in editions for family in theme_families(renderer.theme, edition))
-    faces = [face for family in families for face in find_family(family)]
-    folder = cut_for_build(faces, [task.rendered.html for task in embedding], project.cache / "fonts")
-    return [replace(task, job=replace(task.job, fonts=folder)) if FORMATS[task.format].embeds_fonts else task
-            for task in tasks]
+    pairs = [(face, EDITIONS[edition].repertoire) for edition in editions
+             for family in theme_families(renderer.theme, edition) for face in find_family(family)]
+    try:
+        repertoire = cut_to_repertoires(pairs, machine_cache())
+    except (OSError, BriefkitError):  # no writable user cache: the project's
+        repertoire = cut_to_repertoires(pairs, project.cache / "fonts")
+    others = [task.rendered.html for task in embedding
+              if repertoire is None or not covers(repertoire, task.rendered.html)]
+    faces = list(dict.fromkeys(face for face, _ in pairs))
+    folder = cut_for_build(faces, others, project.cache / "fonts") if others else None
+    return [replace(task, job=replace(task.job, fonts=folder, repertoire=repertoire))
+            if FORMATS[task.format].embeds_fonts else task for task in tasks]
 
 
 def _stale_tasks(

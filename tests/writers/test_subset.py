@@ -5,6 +5,7 @@ character keeps its glyph; and its bytes do not depend on what else the build ho
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +13,19 @@ from pathlib import Path
 import pytest
 
 from briefkit.fonts import face_coverage, find_family
+from briefkit.pipeline import BuildOptions, build
+from briefkit.project import Project
 from briefkit.writers import pdf
-from briefkit.writers.subset import MANIFEST, cut_for_build, cut_for_document, read_manifest
+from briefkit.writers.subset import (
+    MANIFEST,
+    covers,
+    cut_for_build,
+    cut_for_document,
+    cut_to_repertoires,
+    machine_cache,
+    read_manifest,
+)
+from conftest import REPO
 
 FAMILIES = ("Noto Serif", "Noto Serif CJK SC", "Noto Sans", "Noto Sans CJK SC")
 CHINESE = "上海推出10项专项行动，全力打响“上海制造”品牌。主任陈鸣波介绍：到2020年，先进制造业增加值占比约70%。"
@@ -33,11 +45,19 @@ def _faces() -> list:
     return [face for family in FAMILIES for face in find_family(family)]
 
 
+@pytest.fixture(scope="module")
+def repertoire(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The large faces cut to GB 2312, as a build makes them once per machine."""
+    folder = cut_to_repertoires([(face, "gb2312") for face in _faces()], tmp_path_factory.mktemp("machine"))
+    assert folder is not None
+    return folder
+
+
 @pytest.fixture
 def fonts_from() -> Iterator:
     """Write with a given build copy of the faces (None: the installed faces), then restore."""
     yield pdf.use_fonts
-    pdf.use_fonts(None)
+    pdf.use_fonts(None, None)
 
 
 def _write(tmp_path: Path, name: str, html: str = HTML) -> Path:
@@ -94,3 +114,69 @@ def test_every_character_keeps_its_glyph(tmp_path):
 
 def test_english_only_text_cuts_nothing(tmp_path):
     assert cut_for_build(_faces(), ["<p>Shanghai, 2018</p>"], tmp_path / "cache") is None
+
+
+def _same_page(one: Path, other: Path) -> None:
+    """The same text at the same places, in the same fonts, on the same pages."""
+    assert _run("pdftotext", "-bbox", str(one), "-") == _run("pdftotext", "-bbox", str(other), "-")
+    assert _fonts(one) == _fonts(other)
+    assert all(row[3:] == ["yes", "yes", "yes"] for row in _fonts(one)), "embedded, subset, with ToUnicode"
+
+
+def test_faces_cut_to_the_standard_set_give_the_same_text_fonts_positions_and_pages(tmp_path, fonts_from, repertoire):
+    installed = _write(tmp_path, "installed")
+    fonts_from(None, repertoire)
+    shared = _write(tmp_path, "shared")
+    _same_page(shared, installed)
+    assert shared.stat().st_size < installed.stat().st_size / 2
+    assert _write(tmp_path, "again").read_bytes() == shared.read_bytes()  # the warm configuration: same bytes
+
+
+@pytest.mark.parametrize(("text", "covered"), [
+    ("上海推出10项专项行动", True),
+    ("①②，「引号」——", True),  # GB 2312's symbols and punctuation
+    ("Shanghai, 2018: 70% ✓ → ±", True),  # Latin and signs: every character below the CJK blocks is kept
+    ("한국", False),  # Hangul: the SC faces have it, GB 2312 does not
+    ("主任王堃", False),  # 堃: not in GB 2312
+    ("𠮷野家", False),  # an astral character
+])
+def test_what_the_standard_set_covers(repertoire, text, covered):
+    assert covers(repertoire, f"<p>{text}</p>") is covered
+
+
+def test_a_character_outside_the_standard_set_takes_the_pdfs_own_cut(tmp_path, fonts_from, repertoire):
+    rare = HTML.replace("主任", "主任王堃")
+    installed = _write(tmp_path, "installed", rare)
+    fonts_from(cut_for_build(_faces(), [rare], tmp_path / "build"), repertoire)
+    own = _write(tmp_path, "own", rare)
+    _same_page(own, installed)
+    fonts_from(cut_for_build(_faces(), [rare, HTML.replace(CHINESE, OTHER)], tmp_path / "more"), repertoire)
+    assert _write(tmp_path, "more", rare).read_bytes() == own.read_bytes()  # still its own text alone
+
+
+def test_the_standard_set_cut_is_made_once_and_named_by_the_fonts_alone(tmp_path, repertoire):
+    again = cut_to_repertoires([(face, "gb2312") for face in _faces()], repertoire.parent)
+    assert again == repertoire  # no text goes into it: every project and build finds the same folder
+    other = cut_to_repertoires([(face, "big5") for face in _faces()], repertoire.parent)
+    assert other is not None and other != repertoire
+
+
+def test_the_machine_cache_is_briefkit_cache_else_the_users(monkeypatch, tmp_path):
+    monkeypatch.setenv("BRIEFKIT_CACHE", str(tmp_path / "own"))
+    assert machine_cache() == tmp_path / "own" / "fonts"
+    monkeypatch.delenv("BRIEFKIT_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert machine_cache() == tmp_path / "xdg" / "briefkit" / "fonts"
+
+
+def test_a_build_without_a_writable_user_cache_cuts_into_the_project(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("BRIEFKIT_CACHE", str(blocked))
+    shutil.copytree(REPO / "templates", tmp_path / "project" / "templates")
+    shutil.copytree(REPO / "content", tmp_path / "project" / "content")
+    project = Project(tmp_path / "project")
+    report = build(project, ("shanghai-manufacturing",),
+                   BuildOptions(documents=("handout",), editions=("zh",), formats=("pdf",), out=tmp_path / "out"))
+    assert not report.failures and len(report.built) == 1
+    assert any(read_manifest(folder) for folder in (project.cache / "fonts").iterdir())

@@ -42,6 +42,7 @@ class WriteJob:
     options: WriteOptions = field(default_factory=WriteOptions)
     families: tuple[str, ...] = ()  # the font families the theme names: a writer embedding others says so
     fonts: Path | None = None  # the build's subset faces (writers/subset.py) to lay out from; None: the installed
+    repertoire: Path | None = None  # the large faces cut to their scripts' standard sets (writers/subset.py)
     layout: Path | None = None  # where writers of the same HTML share its page layout (writers/page_layout.py)
 
 

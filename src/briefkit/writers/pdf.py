@@ -40,7 +40,7 @@ from ..searchpath import TemplateFolders
 from . import WriteJob, WriteResult, layout_gate, page_layout
 from .cjk_justify import justified_cjk
 from .image_reuse import reused_images
-from .subset import cut_for_document, needs_large_faces
+from .subset import covers, cut_for_document, needs_large_faces, read_manifest
 from .text_wrap import balanced_lines
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -140,12 +140,15 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
 
 _FONT_CONFIG: FontConfiguration | None = None  # the installed faces; reused: loading fonts is slow
 _BUILD_FACES: Path | None = None  # the build's copy of the large faces (writers/subset.py), if it made one
+_REPERTOIRE: Path | None = None  # the large faces cut to their scripts' standard character sets, if made
+_SHARED: dict[Path, FontConfiguration] = {}  # the font configuration of those faces: one, kept warm
 
 
-def use_fonts(folder: Path | None) -> None:
-    """From the next PDF on, cut each PDF's CJK faces from the build's copy in `folder` (None: do not cut)."""
-    global _BUILD_FACES
-    _BUILD_FACES = folder
+def use_fonts(folder: Path | None, repertoire: Path | None = None) -> None:
+    """From the next PDF on, lay a Chinese PDF out from the faces in `repertoire` when they hold its characters,
+    else cut its CJK faces from the build's copy in `folder` (None, None: the installed faces)."""
+    global _BUILD_FACES, _REPERTOIRE
+    _BUILD_FACES, _REPERTOIRE = folder, repertoire
 
 
 def _installed_faces() -> FontConfiguration:
@@ -158,12 +161,27 @@ def _installed_faces() -> FontConfiguration:
 @contextmanager
 def _document_fonts(html: str) -> Iterator[FontConfiguration]:
     """The fonts for one PDF: small faces cut to its own characters when it shows CJK, else the installed faces."""
-    if _BUILD_FACES is None or not needs_large_faces(html):
+    if not needs_large_faces(html):
+        yield _installed_faces()
+        return
+    if _REPERTOIRE is not None and covers(_REPERTOIRE, html):
+        yield _shared_faces(_REPERTOIRE)
+        return
+    if _BUILD_FACES is None:
         yield _installed_faces()
         return
     with tempfile.TemporaryDirectory(prefix="briefkit-fonts-") as small:
         entries = cut_for_document(_BUILD_FACES, html, Path(small))
         yield _font_configuration(Path(small), entries) if entries else _installed_faces()
+
+
+def _shared_faces(folder: Path) -> FontConfiguration:
+    """The configuration of the repertoire faces in `folder`, made once per process: its fonts stay loaded."""
+    if folder not in _SHARED:
+        _SHARED.clear()  # another machine cut (fonts changed): the old one is not used again
+        entries = read_manifest(folder)
+        _SHARED[folder] = _font_configuration(folder, entries) if entries else _installed_faces()
+    return _SHARED[folder]
 
 
 def _font_configuration(folder: Path, entries: list[dict[str, Any]]) -> FontConfiguration:
@@ -238,7 +256,7 @@ def warm_up(families: tuple[str, ...]) -> None:
 def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
     """The writer interface (writers/__init__.py): the plan folder's files and the templates' are fetchable."""
     templates = job.templates.first if isinstance(job.templates, TemplateFolders) else job.templates
-    use_fonts(job.fonts)
+    use_fonts(job.fonts, job.repertoire)
     result = write_pdf(rendered.html, roots={"plan": job.plan_folder, "templates": templates}, target=job.target,
                        where=job.where, variant=job.options.pdf_variant, strict=job.options.strict, layout=job.layout)
     warnings = list(result.warnings)

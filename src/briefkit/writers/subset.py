@@ -13,6 +13,18 @@ same lines. A PDF's small faces depend only on its own text and the installed
 fonts (the build-wide copy holds every glyph a PDF can reach), so an output's
 key is unchanged and an edit rebuilds only what shows it. HarfBuzz-Subset is
 called through ctypes: this module imports neither WeasyPrint nor fontTools.
+
+Most PDFs skip both steps: each large face is also cut once per machine to the
+national standard character set of its script (GB 2312, Big5: see
+editions.py), kept in the user's cache folder. That copy depends only on the
+installed face, not on any plan, so a PDF whose characters it holds is laid out
+and embedded from it, its bytes again depending only on its own text and the
+fonts; and every such PDF of a worker shares one font configuration, whose
+fonts and shaping caches stay warm from one PDF to the next. (A new font
+configuration per PDF made each Chinese PDF's layout 15-20% slower.) The
+embedded faces are larger than a PDF's own cut (glyph ids up to 14,000 are
+kept), so such a PDF is 100-130 KB larger. A PDF with a character outside the
+standard (a rare name) takes the two steps above.
 """
 
 from __future__ import annotations
@@ -24,6 +36,8 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +48,7 @@ MANIFEST = "faces.json"
 # Faces with fewer glyphs (the Latin Noto faces: about 3,000) cost WeasyPrint little to subset.
 LARGE_FACE_GLYPHS = 10_000
 _KEEP_BUILDS = 4  # subset folders kept in the cache: the current one and a few to go back to
+_KEEP_MACHINE = 8  # repertoire folders kept in the user's cache: projects with other theme fonts share it
 _FORMAT = "2"  # bump when the way subsets are made changes
 
 # Characters WeasyPrint may draw that are not in the HTML's text: counter styles (decimal,
@@ -49,6 +64,8 @@ _GENERATED = "".join(
     + list("〇一二三四五六七八九十百千万亿零壹贰叁肆伍陆柒捌玖拾佰仟萬億貳參陸负負")
     + list("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥")  # cjk-heavenly-stem, cjk-earthly-branch
 )
+
+_BELOW_CJK = frozenset(range(0x20, 0x2E80))
 
 # hb_subset_sets_t and hb_subset_flags_t (hb-subset.h)
 _SET_DROP_TABLE_TAG, _SET_NAME_ID, _SET_NAME_LANG_ID, _SET_LAYOUT_FEATURE_TAG, _SET_LAYOUT_SCRIPT_TAG = 3, 4, 5, 6, 7
@@ -75,6 +92,12 @@ class _HarfBuzz:
         for name, restype, argtypes in signatures:
             function = getattr(self.subset, name)
             function.restype, function.argtypes = restype, argtypes
+
+    def version(self) -> str:
+        """HarfBuzz's version: another may cut the same face to other bytes."""
+        function = self.hb.hb_version_string
+        function.restype = ctypes.c_char_p
+        return (function() or b"").decode()
 
     def cmap(self, face: int) -> dict[int, int]:
         return self.core.cmap(face)
@@ -160,6 +183,89 @@ def cut_for_build(faces: list[FontFace], texts: list[str], cache: Path) -> Path 
     return folder
 
 
+def machine_cache() -> Path:
+    """Where cuts that depend only on the installed fonts are kept, for every project: $BRIEFKIT_CACHE/fonts,
+    else the user's cache folder ($XDG_CACHE_HOME/briefkit/fonts, ~/.cache/briefkit/fonts)."""
+    own = os.environ.get("BRIEFKIT_CACHE")
+    if own:
+        return Path(own) / "fonts"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefkit" / "fonts"
+
+
+def cut_to_repertoires(faces: Iterable[tuple[FontFace, str]], cache: Path) -> Path | None:
+    """A folder of the large faces, each cut to the characters of its codecs (GB 2312, Big5); None: none to cut.
+
+    `faces`: (face, codec) pairs; a face named with two codecs is cut to both. The folder is named
+    by the face files, the codecs, this module's format and HarfBuzz's version, and kept in `cache`
+    (the user's: machine_cache()) for every later build; older folders are pruned.
+    """
+    harfbuzz = _harfbuzz()
+    if harfbuzz is None:
+        return None
+    codecs: dict[tuple[Path, int], set[str]] = {}
+    for face, codec in faces:
+        codecs.setdefault((face.file, face.index), set()).add(codec)
+    stamps = []
+    for (file, index), names in sorted(codecs.items()):
+        try:
+            status = file.stat()
+        except OSError:
+            return None
+        stamps.append(f"{file}|{index}|{status.st_size}|{status.st_mtime_ns}|{','.join(sorted(names))}")
+    key = hashlib.sha256("\n".join([_FORMAT, "repertoire", harfbuzz.version(), *stamps]).encode()).hexdigest()[:24]
+    folder = cache / key
+    if read_manifest(folder):
+        os.utime(folder)
+        return folder
+
+    def cut(item: tuple[tuple[Path, int], set[str]]) -> dict[str, Any] | None:
+        (file, index), names = item
+        # With every letter and sign below the CJK blocks the face has (Latin, Greek, Cyrillic, arrows, ticks):
+        # a few hundred glyphs more, and a document with a ✓ is not sent the slow way.
+        codes = tuple(sorted(set().union(*(_repertoire(name) for name in names), _BELOW_CJK)
+                             | {ord(c) for c in _GENERATED}))
+        return _cut_face(harfbuzz, file, index, codes, folder, from_build=False, record_dropped=True)
+
+    # HarfBuzz-Subset runs without Python's lock (ctypes releases it): two faces at a time on two cores.
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        entries = [entry for entry in pool.map(cut, sorted(codecs.items())) if entry is not None]
+    if not entries:
+        return None
+    write_atomic(folder / MANIFEST, json.dumps(entries).encode("utf-8"))
+    _prune(cache, keep=folder, count=_KEEP_MACHINE)
+    return folder
+
+
+def covers(folder: Path, html: str) -> bool:
+    """Whether the faces cut to their repertoires in `folder` hold every character of `html` the installed ones do."""
+    return not _dropped(folder).intersection(_codes(html))
+
+
+@functools.lru_cache(maxsize=4)  # a folder's content never changes: its name is the digest of what made it
+def _dropped(folder: Path) -> frozenset[int]:
+    """The code points the installed faces map and their repertoire cuts in `folder` do not."""
+    dropped: set[int] = set()
+    for entry in read_manifest(folder):
+        for first, last in entry.get("dropped", []):
+            dropped.update(range(first, last + 1))
+    return frozenset(dropped)
+
+
+@functools.cache
+def _repertoire(codec: str) -> frozenset[int]:
+    """Every character `codec` writes in two bytes: the national standard's set (GB 2312: 7,445; Big5: 13,000+)."""
+    codes = set()
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            try:
+                text = bytes((lead, trail)).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if len(text) == 1:
+                codes.add(ord(text))
+    return frozenset(codes)
+
+
 def cut_for_document(build_folder: Path, html: str, folder: Path) -> list[dict[str, Any]]:
     """Cut the build's faces in `build_folder` to the characters of `html` into `folder`; its manifest entries.
 
@@ -182,7 +288,8 @@ def _codes(text: str) -> tuple[int, ...]:
 
 
 def _cut_face(
-    harfbuzz: _HarfBuzz, file: Path, index: int, codes: tuple[int, ...], folder: Path, from_build: bool
+    harfbuzz: _HarfBuzz, file: Path, index: int, codes: tuple[int, ...], folder: Path, from_build: bool,
+    record_dropped: bool = False,
 ) -> dict[str, Any] | None:
     """Write the subset of one face into `folder`; None when the face is small or cannot be cut."""
     hb = harfbuzz.hb
@@ -205,7 +312,21 @@ def _cut_face(
         return None
     name = file.name if from_build else f"{file.stem}-{index}.{'otf' if content[:4] == b'OTTO' else 'ttf'}"
     write_atomic(folder / name, content)
-    return {"file": str(file), "index": index, "subset": name}
+    entry: dict[str, Any] = {"file": str(file), "index": index, "subset": name}
+    if record_dropped:  # which characters a PDF must not show to be laid out from this cut (covers())
+        entry["dropped"] = _ranges(sorted(set(cmap) - set(kept)))
+    return entry
+
+
+def _ranges(codes: list[int]) -> list[list[int]]:
+    """Sorted code points as [first, last] runs: a manifest of a few hundred runs, not 50,000 numbers."""
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return runs
 
 
 def read_manifest(folder: Path) -> list[dict[str, Any]]:
@@ -217,8 +338,8 @@ def read_manifest(folder: Path) -> list[dict[str, Any]]:
     return [entry for entry in entries if isinstance(entry, dict) and (folder / str(entry.get("subset"))).is_file()]
 
 
-def _prune(cache: Path, keep: Path) -> None:
+def _prune(cache: Path, keep: Path, count: int = _KEEP_BUILDS) -> None:
     folders = sorted((path for path in cache.iterdir() if path.is_dir() and path != keep),
                      key=lambda path: path.stat().st_mtime, reverse=True)
-    for old in folders[_KEEP_BUILDS - 1:]:
+    for old in folders[count - 1:]:
         shutil.rmtree(old, ignore_errors=True)
