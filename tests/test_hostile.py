@@ -28,6 +28,7 @@ from pypdf import PdfReader
 
 from briefkit.cli import cli
 from briefkit.render import cache_secret_path
+from briefkit.writers.subset import machine_cache
 from conftest import MINIMAL_PLAN, REPO
 from hostile.cases import ACCEPTED, CASES, OUTSIDE, Case, write_case, write_decoys
 
@@ -69,8 +70,10 @@ def audit(project: Path) -> Iterator[list[tuple[str, str]]]:
     finally:
         _recording.remove(events)
         parts = ("plan", "templates", "output", ".briefkit-cache")
-        # The key that signs compiled templates lives outside every project (render.py), on purpose.
-        allowed = (*((project / part).resolve() for part in parts), *_SYSTEM, cache_secret_path().resolve())
+        # The key that signs compiled templates (render.py) and the CJK faces cut once per machine
+        # (writers/subset.py) live outside every project, on purpose.
+        allowed = (*((project / part).resolve() for part in parts), *_SYSTEM, cache_secret_path().resolve(),
+                   machine_cache().resolve())
         for event, detail in events:
             if event != "open":
                 forbidden.append((event, detail))
