@@ -22,8 +22,9 @@ and embedded from it, its bytes again depending only on its own text and the
 fonts; and every such PDF of a worker shares one font configuration, whose
 fonts and shaping caches stay warm from one PDF to the next. (A new font
 configuration per PDF made each Chinese PDF's layout 15-20% slower.) The
-embedded faces are larger than a PDF's own cut (glyph ids up to 14,000 are
-kept), so such a PDF is 100-130 KB larger. A PDF with a character outside the
+embedded faces are larger than a PDF's own cut (their glyph ids run to about
+15,000, and WeasyPrint keeps ids: metrics and charstring tables that long), so
+such a PDF is about 135 KB larger. A PDF with a character outside the
 standard (a rare name) takes the two steps above.
 """
 
