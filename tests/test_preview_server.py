@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from briefkit.preview.session import Session
 from briefkit.preview.watcher import keep
 from briefkit.project import Project
 from briefkit.scaffold import init_project
+from briefkit.writers.subset import covers, machine_cache, read_manifest
 
 
 @pytest.fixture
@@ -84,3 +86,20 @@ def test_the_watcher_ignores_outputs_caches_and_editor_files(path: str, kept: bo
     import watchfiles
 
     assert keep(watchfiles.Change.modified, path) is kept
+
+
+def test_a_chinese_preview_is_laid_out_from_the_faces_a_build_cuts_once_per_machine(tmp_path: Path) -> None:
+    init_project(tmp_path)
+    session = Session(Project(tmp_path), tmp_path / "content" / "reading-rooms" / "plan.yaml")
+    session.start_worker()
+    try:
+        session.reload_templates()
+        session.rebuild()
+        asyncio.run(session.ensure_pdf("handout", "zh"))
+        assert "handout.zh" in session.pdfs, session.pdf_errors
+        faces = session._machine_faces()
+        rendered = session.rendered("handout", "zh")
+        assert faces is not None and read_manifest(faces) and machine_cache() in faces.parents
+        assert not isinstance(rendered, str) and covers(faces, rendered.html)
+    finally:
+        session.close()

@@ -71,6 +71,7 @@ class Session:
         self._lock = asyncio.Lock()
         self._pdf_running: set[str] = set()
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._machine_cut: list[Path | None] = []  # [the faces cut once per machine], once asked for
 
     # --- lifecycle -------------------------------------------------------------------------------------------
 
@@ -92,6 +93,7 @@ class Session:
 
     def reload_templates(self) -> None:
         """A template, the theme or the labels changed: a new environment, so nothing stale is kept."""
+        self._machine_cut = []  # the theme may name other fonts
         try:
             self._renderer = Renderer(self.project.templates, sandboxed=not self.project.templates_trusted,
                                       cache=self.project.cache / "jinja")
@@ -213,15 +215,36 @@ class Session:
         finally:
             self._pdf_running.discard(name)
 
+    def _machine_faces(self) -> Path | None:
+        """The theme's CJK faces cut once per machine, as a build cuts them (writers/subset.py): a Chinese preview is
+        laid out from them in the worker's font configuration, which stays warm, and embeds small faces."""
+        if not self._machine_cut:
+            folder = None
+            if self._renderer is not None:
+                from ..checks import theme_families
+                from ..fonts import find_family
+                from ..writers.subset import cut_to_repertoires, machine_cache
+
+                renderer = self._renderer
+                pairs = [(face, EDITIONS[edition].repertoire) for edition in renderer.catalogue.languages
+                         for family in theme_families(renderer.theme, edition) for face in find_family(family)]
+                try:
+                    folder = cut_to_repertoires(pairs, machine_cache())
+                except (OSError, BriefkitError):
+                    folder = None  # no writable user cache: the installed faces, as before
+            self._machine_cut = [folder]
+        return self._machine_cut[0]
+
     async def _write_pdf(self, name: str, rendered: RenderedDocument, key: str) -> None:
         begun = time.perf_counter()
         loaded = self.state.loaded
         assert loaded is not None and self._pool is not None
         target = self.folder / f"{name}.pdf"
-        job = WriteJob(target, loaded.folder, self.project.templates_for(loaded.folder),
-                       f"{self.project.templates_shown}/{rendered.template} ({self.plan_id} {name})")
-        task = WriteTask(rendered, self.plan_id, "pdf", job, key)  # the preview shows the PDF's pages
         loop = asyncio.get_running_loop()
+        faces = await loop.run_in_executor(None, self._machine_faces)  # the first time: a second or two, once
+        job = WriteJob(target, loaded.folder, self.project.templates_for(loaded.folder),
+                       f"{self.project.templates_shown}/{rendered.template} ({self.plan_id} {name})", repertoire=faces)
+        task = WriteTask(rendered, self.plan_id, "pdf", job, key)  # the preview shows the PDF's pages
         try:
             result = await loop.run_in_executor(self._pool, write_output, task)
         except concurrent.futures.process.BrokenProcessPool:
