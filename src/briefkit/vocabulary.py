@@ -82,8 +82,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("p", "end-mark", BLOCK, _PHRASING, "the end mark of a press release: ENDS, （完）", "Meta"),
     Kind("p", "callout", BLOCK, _PHRASING, "a call-out: an optional `strong` title and `br`, then the text",
          "Standfirst"),
-    Kind("ul", "", BLOCK, ("li",), "bulleted list", "bulleted paragraphs"),
-    Kind("ol", "", BLOCK, ("li",), "numbered list; `start=\"N\"`; every `ol` numbers on its own",
+    Kind("ul", "", BLOCK, ("li",), "bulleted list; `data-rows=\"R\"`: in a columned list, the rows of its first "
+         "column (the PDF fills columns down to R items, as Word does)", "bulleted paragraphs"),
+    Kind("ol", "", BLOCK, ("li",), "numbered list; `start=\"N\"`; every `ol` numbers on its own; `data-rows` as `ul`",
          "numbered paragraphs, restarting"),
     Kind("li", "", "", (INLINE, TEXT, "ul", "ol"), "list item: inline content, may end with a nested list"),
     Kind("figure", "", BLOCK, ("img", "figcaption"), "a picture with its caption and credit",
