@@ -2,7 +2,8 @@
 
 A real build of the sample plan runs as a subprocess with two workers. When a
 worker is in the middle of writing a PDF (it holds a `.part` file open), one
-test SIGKILLs that worker and the other SIGKILLs the main process. Outputs are
+test SIGKILLs that worker (either one: the first forked the second) and the
+other SIGKILLs the main process. Outputs are
 written under a temporary name and renamed into place, so whatever the moment,
 every PDF in output/ must be complete; a `.part` file may be orphaned by the
 process that died holding it, and the rerun must succeed regardless.
@@ -55,28 +56,36 @@ def _start(project: Path, log: str) -> subprocess.Popen[bytes]:
         return subprocess.Popen(command, cwd=project, env=env, stdout=stream, stderr=subprocess.STDOUT)
 
 
-def _children(pid: int) -> list[int]:
-    """Processes whose parent is `pid` (read from /proc/*/stat: not every kernel has task/*/children)."""
-    found = []
+def _children() -> dict[int, list[int]]:
+    """Each live process's children (read from /proc/*/stat: not every kernel has task/*/children)."""
+    found: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # gone meanwhile
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
+        if fields[0] != "Z":
+            found.setdefault(int(fields[1]), []).append(int(stat.parent.name))
     return found
 
 
 def _workers(pid: int) -> list[int]:
-    """The build's worker processes: forked, so their command line is the build's own."""
-    workers = []
-    for child in _children(pid):
-        try:
-            if b"build.py" in Path(f"/proc/{child}/cmdline").read_bytes():
-                workers.append(child)
-        except OSError:
-            continue
+    """The build's worker processes: forked, so their command line is the build's own.
+
+    The first worker forks the others (src/briefkit/workers.py): they are the build's descendants, not
+    all its children.
+    """
+    children = _children()
+    workers: list[int] = []
+    parents = [pid]
+    while parents:
+        for child in children.get(parents.pop(), []):
+            try:
+                if b"build.py" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    workers.append(child)
+                    parents.append(child)
+            except OSError:
+                continue
     return workers
 
 

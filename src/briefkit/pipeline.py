@@ -9,8 +9,6 @@ failing output is reported and the others still finish.
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import os
 import threading
 import time
@@ -31,6 +29,7 @@ from .project import Project
 from .provenance import source_commit, source_date
 from .render import RenderedDocument, Renderer
 from .validate import LoadedPlan, load_plan
+from .workers import Pool, WorkerDied, exit_with_parent
 from .writers import DEFAULT_FORMATS, FORMATS, WriteJob, WriteOptions
 
 
@@ -317,25 +316,24 @@ def _stale_tasks(
 
 
 class _Workers:
-    """Worker processes that keep WeasyPrint loaded, started only when there is work.
+    """The build's worker processes (workers.py), started only when there is work.
 
     On a cold build they start at once (forked before this process imports anything
-    heavy), so that they import WeasyPrint and python-docx while this process checks,
-    renders and cuts the font subsets: on two cores the imports then cost no wall time.
+    heavy), so that the first one imports WeasyPrint and python-docx, and forks the
+    others, while this process checks, renders and cuts the font subsets.
     """
 
     def __init__(self, options: BuildOptions, renderer: Renderer, start_now: bool) -> None:
         self.count = options.jobs or os.cpu_count() or 1
-        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self.pool: Pool[WriteTask, Output | BriefkitError] | None = None
         if start_now and self.count > 1 and any(FORMATS[name].heavy for name in options.formats):
             self.start()
 
-    def start(self) -> concurrent.futures.ProcessPoolExecutor:
+    def start(self) -> Pool[WriteTask, Output | BriefkitError] | None:
+        """The pool, forked now if it is not yet; None where this system cannot fork."""
         if self.pool is None:
-            context = multiprocessing.get_context("fork")
-            self.pool = concurrent.futures.ProcessPoolExecutor(self.count, mp_context=context, initializer=_warm_up)
-            # A fork pool starts its processes on the first submit: submit now, not when the work is ready.
-            self.pool.submit(os.getpid)
+            pool: Pool[WriteTask, Output | BriefkitError] = Pool(self.count, _import_writers, write_output)
+            self.pool = pool if pool.start() else None
         return self.pool
 
     def __enter__(self) -> _Workers:
@@ -344,7 +342,7 @@ class _Workers:
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
         if self.pool is not None:
             # On an error or Ctrl-C, queued outputs are dropped; running ones finish atomically or vanish.
-            self.pool.shutdown(wait=True, cancel_futures=error is not None)
+            self.pool.close()
 
 
 def _run(
@@ -386,31 +384,34 @@ def _run(
         if progress:
             progress(done, len(tasks), f"{task.plan}/{task.target.name}")
 
-    if workers.pool is None and (workers.count <= 1 or sum(FORMATS[task.format].heavy for task in tasks) <= 1):
+    pool = workers.pool
+    if pool is None and workers.count > 1 and sum(FORMATS[task.format].heavy for task in tasks) > 1:
+        pool = workers.start()
+    if pool is None:  # one worker, at most one slow output, or no fork on this system: write them here
         for task in tasks:
             finish(task, write_output(task))
         return
-    pool = workers.start()
     waiting = list(tasks)
-    running: dict[concurrent.futures.Future[Output | BriefkitError], WriteTask] = {}
+    running: dict[int, WriteTask] = {}  # worker number -> its task
     while waiting or running:
         # One task per worker at a time, so the next one is chosen when a worker is free (see _next_task).
-        while waiting and len(running) < workers.count:
+        while waiting and pool.idle:
             task = _next_task(waiting, running.values())
-            try:
-                running[pool.submit(write_output, task)] = task
-            except concurrent.futures.process.BrokenProcessPool:  # a worker died: the pool takes no more work
+            number = pool.submit(task)
+            if number is None:  # the idle workers had died: wait for a busy one
+                waiting.insert(0, task)
+                break
+            running[number] = task
+        if not running:  # every worker died: the pool takes no more work
+            for task in waiting:
                 finish(task, BriefkitError(f"{task.where}: not written: a worker process died (killed or out of "
                                            "memory)"))
-        if not running:
-            continue
-        done_now, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
-        for future in done_now:
-            task = running.pop(future)
-            try:
-                finish(task, future.result())
-            except concurrent.futures.process.BrokenProcessPool:
-                finish(task, BriefkitError(f"{task.where}: the worker process died (killed or out of memory)"))
+            return
+        for number, result in pool.results():
+            task = running.pop(number)
+            if isinstance(result, WorkerDied):
+                result = BriefkitError(f"{task.where}: the worker process died (killed or out of memory)")
+            finish(task, result)
 
 
 def _next_task(waiting: list[WriteTask], running: Iterable[WriteTask]) -> WriteTask:
@@ -427,16 +428,14 @@ def _next_task(waiting: list[WriteTask], running: Iterable[WriteTask]) -> WriteT
 
 
 def _warm_up() -> None:
-    """Worker start: import the writers once, not once per document (the fonts load with the first PDF)."""
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    """The preview's PDF worker's start: watch its parent, import the writers once (fonts load with the first PDF)."""
+    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    _import_writers()
+
+
+def _import_writers() -> None:
+    """Import WeasyPrint and python-docx once, in the first worker, before it forks the others."""
     from .writers import docx, pdf  # noqa: F401
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose build was killed (SIGKILL gives no chance to stop it) stops too, between files."""
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
 
 
 def write_output(task: WriteTask) -> Output | BriefkitError:

@@ -1,0 +1,203 @@
+"""The build's worker processes: one warms up and forks the others; a worker that dies takes only its own task.
+
+Real forked processes throughout. A task here is a small tuple; what a worker does with it is a plain
+function of this module (the forked processes have it, as the build's workers have the writers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from briefkit.pipeline import BuildOptions, _Workers
+from briefkit.workers import Pool, WorkerDied
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self/stat").is_file(),
+                                reason="forks workers and reads /proc")
+
+_warmed_in = 0  # the pid of the process that ran the warm-up; the forked workers inherit it
+
+
+def _warm_up_once(folder: Path) -> None:
+    global _warmed_in
+    _warmed_in = os.getpid()
+    with open(folder / "warm-ups", "a", encoding="utf-8") as record:
+        record.write(f"{os.getpid()}\n")
+
+
+def _pool(count: int, folder: Path) -> Pool[tuple[str, Path], object]:
+    return Pool(count, lambda: _warm_up_once(folder), _work)
+
+
+def _work(task: tuple[str, Path]) -> object:
+    """`who`: which process this is; `hold`: say so in a file, wait for a release file, then write one; `die`, `raise`."""
+    what, folder = task
+    if what == "who":
+        return os.getpid(), os.getppid(), _warmed_in
+    if what == "hold":
+        (folder / f"holding.{os.getpid()}").write_text(str(os.getppid()))
+        while not (folder / "release").exists():
+            time.sleep(0.01)
+        (folder / f"written.{os.getpid()}").write_text("whole")
+        return os.getpid()
+    if what == "die":
+        os._exit(9)
+    raise ValueError("a bug in the work")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _answers(pool: Pool[tuple[str, Path], object], count: int) -> dict[int, object]:
+    answers: dict[int, object] = {}
+    while len(answers) < count:
+        answers.update(pool.results())
+    return answers
+
+
+def _wait_for(condition, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_one_worker_warms_up_and_the_others_are_forked_from_it(tmp_path: Path):
+    pool = _pool(3, tmp_path)
+    assert pool.start()
+    try:
+        numbers = [pool.submit(("who", tmp_path)) for _ in range(3)]
+        assert sorted(numbers) == [0, 1, 2]  # type: ignore[type-var]
+        answers = _answers(pool, 3)
+    finally:
+        pool.close()
+    first = answers[0][0]  # type: ignore[index]
+    assert answers[0] == (first, os.getpid(), first)  # forked by this process; warmed up itself
+    assert answers[1][1:] == answers[2][1:] == (first, first)  # type: ignore[index]  forked by the first, warm
+    assert len({answer[0] for answer in answers.values()}) == 3  # type: ignore[index]
+    assert (tmp_path / "warm-ups").read_text() == f"{first}\n"  # the warm-up ran once
+
+
+def test_killing_the_first_worker_leaves_the_task_of_a_worker_it_forked_to_finish(tmp_path: Path):
+    pool = _pool(2, tmp_path)
+    assert pool.start()
+    try:
+        assert {pool.submit(("hold", tmp_path)), pool.submit(("hold", tmp_path))} == {0, 1}
+        _wait_for(lambda: len(list(tmp_path.glob("holding.*"))) == 2)
+        parents = {int(path.suffix[1:]): int(path.read_text()) for path in tmp_path.glob("holding.*")}
+        first = next(pid for pid, parent in parents.items() if parent == os.getpid())
+        other = next(pid for pid, parent in parents.items() if parent == first)
+        os.kill(first, signal.SIGKILL)
+        _wait_for(lambda: not _alive(first))
+        (tmp_path / "release").touch()
+        answers = _answers(pool, 2)
+        assert isinstance(answers[0], WorkerDied)  # worker 0 is the first
+        assert answers[1] == other
+        assert (tmp_path / f"written.{other}").read_text() == "whole"
+        assert not (tmp_path / f"written.{first}").exists()
+        assert pool.idle == 1  # the one left takes the next task
+        assert pool.submit(("who", tmp_path)) == 1
+        assert _answers(pool, 1)[1][0] == other  # type: ignore[index]
+    finally:
+        pool.close()
+    _wait_for(lambda: not _alive(other), timeout=10)  # orphaned by the first, it still saw the pool close
+
+
+@pytest.mark.parametrize("what", ["die", "raise"])
+def test_a_worker_that_dies_answers_worker_died_silently_and_the_others_go_on(tmp_path: Path, what: str, capfd):
+    pool = _pool(2, tmp_path)
+    assert pool.start()
+    try:
+        dying = pool.submit((what, tmp_path))
+        answers = _answers(pool, 1)
+        assert isinstance(answers[dying], WorkerDied)  # type: ignore[index]
+        assert pool.idle == 1
+        for _ in range(2):
+            assert pool.submit(("who", tmp_path)) is not None
+            assert len(_answers(pool, 1)) == 1
+    finally:
+        pool.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_closing_waits_for_the_task_a_worker_is_on(tmp_path: Path):
+    """Ctrl-C or an error in the main process: the running output finishes (atomically) before the build returns."""
+    pool = _pool(2, tmp_path)
+    assert pool.start()
+    pool.submit(("hold", tmp_path))
+    pool.submit(("hold", tmp_path))
+    _wait_for(lambda: len(list(tmp_path.glob("holding.*"))) == 2)
+    workers = [int(path.suffix[1:]) for path in tmp_path.glob("holding.*")]
+    subprocess.Popen(["sh", "-c", f"sleep 0.5; touch '{tmp_path / 'release'}'"])  # noqa: S603
+    pool.close()
+    assert len(list(tmp_path.glob("written.*"))) == 2
+    assert not any(_alive(pid) for pid in workers)  # waited for, through the first: their CPU counts as the build's
+
+
+def test_a_pool_that_got_no_task_does_not_wait_for_the_warm_up(tmp_path: Path):
+    """A build that stops on a content error before its first output: no second spent importing for nothing."""
+    pool = Pool(2, lambda: time.sleep(30), _work)
+    assert pool.start()
+    begun = time.monotonic()
+    pool.close()
+    assert time.monotonic() - begun < 10
+
+
+@pytest.mark.parametrize(("jobs", "formats", "pooled"), [
+    (1, ("pdf", "docx"), False),  # --jobs 1: everything in this process
+    (2, ("html",), False),  # nothing slow to write: not worth a fork
+    (2, ("pdf",), True),
+])
+def test_workers_start_early_only_when_they_will_help(jobs: int, formats: tuple[str, ...], pooled: bool):
+    with _Workers(BuildOptions(formats=formats, jobs=jobs), None, start_now=True) as workers:  # type: ignore[arg-type]
+        assert (workers.pool is not None) == pooled
+
+
+WARM_BUILD = """
+import json, os, sys, time
+from pathlib import Path
+from briefkit import pipeline
+from briefkit.workers import Pool
+
+def warm_up():
+    with open(sys.argv[1], "a") as record:
+        record.write(f"{os.getpid()}\\n")
+    pipeline._import_writers()
+
+def work(_):
+    return [os.getpid(), os.getppid(), "weasyprint" in sys.modules, "docx" in sys.modules, time.process_time()]
+
+pool = Pool(2, warm_up, work)
+assert pool.start()
+pool.submit(None), pool.submit(None)
+answers = {}
+while len(answers) < 2:
+    answers.update(pool.results())
+pool.close()
+print(json.dumps([os.getpid(), "weasyprint" in sys.modules, answers[0], answers[1]]))
+"""
+
+
+def test_only_the_first_worker_imports_weasyprint_and_python_docx(tmp_path: Path):
+    """In a fresh process that has not imported them: the build's warm-up, once; the second worker starts warm."""
+    record = tmp_path / "warm-ups"
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(WARM_BUILD), str(record)], capture_output=True,
+                            text=True, timeout=300, check=True)
+    main, main_imported, first, second = json.loads(result.stdout)
+    assert main_imported is False
+    assert (first[1], second[1]) == (main, first[0])  # the first forked by this process, the second by the first
+    assert first[2:4] == second[2:4] == [True, True]
+    assert record.read_text() == f"{first[0]}\n"
+    assert second[4] < first[4]  # a forked process's CPU count starts at zero: the import was not done again
