@@ -110,7 +110,7 @@ class Pool(Generic[Task, Result]):
                 os.kill(self._first, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        os.waitpid(self._first, 0)  # the first worker waits for those it forked: their CPU time is the build's
+        _reap(self._first)  # the first worker waits for those it forked: their CPU time is the build's
         self._first = None
 
     def _lost(self, number: int) -> None:
@@ -152,7 +152,14 @@ def _first_worker(ends: list[Connection], warm_up: Callable[[], None], work: Cal
     finally:
         ends[0].close()  # first, so that the main process sees at once if this one is failing
         for pid in forked:
-            os.waitpid(pid, 0)
+            _reap(pid)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already (SIGCHLD ignored by whoever embeds us)
+        pass
 
 
 def _serve(end: Connection, work: Callable[[Any], Any]) -> None:
