@@ -14,6 +14,9 @@ from typing import Any
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from .props import later_tags
+from .props import set_style as set_style  # re-exported: the one way a paragraph or run gets its style
+
 Element = Any  # an lxml element of python-docx's oxml classes
 
 # Schema order (ECMA-376 transitional) of the children this module inserts.
@@ -49,7 +52,7 @@ def set_child(parent: Element, tag: str, order: tuple[str, ...], **attributes: s
     child = OxmlElement(tag)
     for name, value in attributes.items():
         child.set(qn(f"w:{name}"), value)
-    later = {qn(name) for name in order[order.index(tag) + 1:]}
+    later = later_tags(tag, order)
     for index, sibling in enumerate(parent):
         if sibling.tag in later:
             parent.insert(index, child)
@@ -61,12 +64,6 @@ def set_child(parent: Element, tag: str, order: tuple[str, ...], **attributes: s
 def get_or_add(parent: Element, tag: str, order: tuple[str, ...]) -> Element:
     found = parent.find(qn(tag))
     return found if found is not None else set_child(parent, tag, order)
-
-
-def set_style(owner: Element, style_id: str) -> None:
-    """w:pStyle of a paragraph or w:rStyle of a run, by style id: python-docx's lookup by name
-    scans every style of the template each time and was most of the writer's time."""
-    owner.style = style_id
 
 
 def rpr_of(owner: Element) -> Element:
