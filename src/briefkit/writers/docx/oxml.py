@@ -40,6 +40,9 @@ TCPR_ORDER = ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tc
 TBLPR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
                "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
                "w:tblLayout", "w:tblCellMar", "w:tblLook")
+STYLE_ORDER = ("w:name", "w:aliases", "w:basedOn", "w:next", "w:link", "w:autoRedefine", "w:hidden", "w:uiPriority",
+               "w:semiHidden", "w:unhideWhenUsed", "w:qFormat", "w:locked", "w:personal", "w:personalCompose",
+               "w:personalReply", "w:rsid", "w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr", "w:tblStylePr")
 SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 Border = tuple[float, str] | None  # (width in points, RRGGBB); None draws no line
 
@@ -64,6 +67,11 @@ def set_child(parent: Element, tag: str, order: tuple[str, ...], **attributes: s
 def get_or_add(parent: Element, tag: str, order: tuple[str, ...]) -> Element:
     found = parent.find(qn(tag))
     return found if found is not None else set_child(parent, tag, order)
+
+
+def remove_children(parent: Element, tag: str) -> None:
+    for found in parent.findall(qn(tag)):
+        parent.remove(found)
 
 
 def rpr_of(owner: Element) -> Element:

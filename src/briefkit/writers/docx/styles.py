@@ -14,7 +14,8 @@ from typing import Any
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.shared import Length, Mm, Pt, RGBColor
+from docx.oxml.ns import qn
+from docx.shared import Length, Mm, Pt, RGBColor, Twips
 from docx.styles import BabelFish
 from docx.styles.style import ParagraphStyle, StyleFactory
 
@@ -145,9 +146,11 @@ class StyleSheet:
             return self.ids[name]
         variant = name + CHINESE
         if variant not in self.ids:
-            style = self.document.styles.add_style(variant, WD_STYLE_TYPE.PARAGRAPH)
-            style.base_style = self.document.styles[name]
-            style.quick_style = False
+            # Not styles.add_style and styles[name]: each scans every style's name (see _define)
+            element = self.document.styles.element.add_style_of_type(BabelFish.ui2internal(variant),
+                                                                     WD_STYLE_TYPE.PARAGRAPH, False)
+            style = StyleFactory(element)
+            oxml.set_child(element, "w:basedOn", oxml.STYLE_ORDER, val=self.ids[name])
             fmt = style.paragraph_format
             fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             fmt.line_spacing, fmt.line_spacing_rule = line_spacing(self.tokens.type.resolved(spec.token), True)
@@ -214,50 +217,55 @@ def _define(document: Document, theme: Theme, tokens: Tokens, spec: StyleSpec, e
         # Not styles.add_style: it first scans every style's name (python-docx's template has 160), per call.
         style = StyleFactory(document.styles.element.add_style_of_type(BabelFish.ui2internal(spec.name), kind, False))
         if not spec.character:
-            style.base_style = existing["Normal"]
+            oxml.set_child(style.element, "w:basedOn", oxml.STYLE_ORDER, val=existing["Normal"].style_id)
     elif reference_sans is None:  # python-docx's template style: its borders, spacing and fonts are not ours
         oxml.reset_style(style.element)
+    # Properties are set through oxml.get_or_add / set_child, which put each child at its schema place
+    # directly: python-docx's setters (font.size, fmt.space_before ...) search every later sibling first,
+    # and did so a dozen times per style. Values still go through python-docx's attribute types.
     if spec.base:
-        style.base_style = existing[spec.base]
+        oxml.get_or_add(style.element, "w:basedOn", oxml.STYLE_ORDER).set(qn("w:val"), existing[spec.base].style_id)
     style.hidden = False
     style.unhide_when_used = False
-    style.quick_style = True
-    font = style.font
+    oxml.set_child(style.element, "w:qFormat", oxml.STYLE_ORDER)  # style.quick_style = True
     rpr = oxml.rpr_of(style.element)
     if reference_sans is None and spec.family:  # explicit even where Normal gives the same: the template's may not
         oxml.set_theme_fonts(rpr, faces.of(spec.family), THEME_SLOTS[spec.family])
     elif spec.family == "sans" and reference_sans is not False:
         oxml.copy_fonts(rpr, reference_sans)
-    font.italic = None
+    oxml.remove_children(rpr, "w:i")  # font.italic = None
     token = tokens.type.resolved(spec.token) if spec.token else None
     if token is not None and token.size is not None:
-        font.size = Pt(token.size)
+        oxml.get_or_add(rpr, "w:sz", oxml.RPR_ORDER).val = Pt(token.size)
     if spec.bold is not None:
-        font.bold = spec.bold
+        oxml.get_or_add(rpr, "w:b", oxml.RPR_ORDER).val = spec.bold
     if spec.colour:
-        font.color.rgb = RGBColor.from_string(_hex(getattr(theme.colours, spec.colour)))
+        oxml.remove_children(rpr, "w:color")
+        oxml.get_or_add(rpr, "w:color", oxml.RPR_ORDER).val = RGBColor.from_string(
+            _hex(getattr(theme.colours, spec.colour)))
         if reference_sans is None:
             oxml.set_theme_colour(rpr, THEME_COLOURS[spec.colour])
     if spec.caps:
-        font.all_caps = True
+        oxml.get_or_add(rpr, "w:caps", oxml.RPR_ORDER).val = True
     if spec.name == "Hyperlink":
-        font.underline = True
+        oxml.set_child(rpr, "w:u", oxml.RPR_ORDER, val="single")  # font.underline = True
     if spec.character:
         return style
     fmt = style.paragraph_format
+    spacing = oxml.get_or_add(oxml.ppr_of(style.element), "w:spacing", oxml.PPR_ORDER)
     if token is not None:
         before, after = token.before or 0, token.after if spec.after is None else spec.after
         if spec.token in HEADINGS:
             before = max(before - (tokens.type.body.after or 0), 0)
-        fmt.space_before, fmt.space_after = Mm(before), Mm(after or 0)
-        fmt.line_spacing, fmt.line_spacing_rule = line_spacing(token, chinese)
+        spacing.before, spacing.after = Mm(before), Mm(after or 0)
+        spacing.line, spacing.lineRule = line_spacing(token, chinese)
         if spec.name == "Quote Attribution":  # the quote box's bottom margin, as its top one
-            fmt.space_after = Mm(tokens.type.resolved("quote").before or 0)
-    else:  # a picture's paragraph: single spacing, the figure's CSS margin above
-        fmt.space_before, fmt.space_after = Mm(spec.before), Mm(spec.after or 0)
-        fmt.line_spacing = 1.0
+            spacing.after = Mm(tokens.type.resolved("quote").before or 0)
+    else:  # a picture's paragraph: single spacing (python-docx's line_spacing = 1.0), the figure's CSS margin above
+        spacing.before, spacing.after = Mm(spec.before), Mm(spec.after or 0)
+        spacing.line, spacing.lineRule = Twips(240), WD_LINE_SPACING.MULTIPLE
     if spec.keep_next:
-        fmt.keep_with_next = True
+        oxml.get_or_add(oxml.ppr_of(style.element), "w:keepNext", oxml.PPR_ORDER).val = True
     if chinese and spec.name == "Normal":  # every paragraph style is based on Normal
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _decorate(style, spec.name, theme)
