@@ -23,7 +23,7 @@ import lxml.html
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from ...catalogue import FaceSet, Theme, load_theme
+from ...catalogue import THEME_FILE, FaceSet, Theme, load_theme
 from ...editions import EDITIONS
 from ...errors import BuildError
 from ...files import ZIP_EPOCH, atomic_output, deterministic_zip
@@ -43,6 +43,8 @@ LAYOUT_LIMIT = 1_000_000
 LATIN_LANGUAGE = "en-GB"  # the plans write British English; Chinese text is tagged zh-CN on its own
 PROPERTY_LIMIT = 255  # python-docx (and Word) refuse longer core properties
 ThemeFaces = tuple[FaceSet, FaceSet, dict[str, str], bool]  # serif, sans, palette, Traditional Chinese
+THEMES_KEPT = 8  # theme.yaml contents remembered per worker (a preview session edits it)
+_THEMES: dict[tuple[str, bytes], Theme] = {}
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
@@ -73,7 +75,7 @@ def render_docx(rendered: RenderedDocument, *, base: Path, templates: Path | Tem
                 reference: Path | None = None, layout: PageLayout | None = None,
                 shared_layout: Path | None = None) -> tuple[bytes, int | None]:
     """The DOCX bytes of `rendered` and its page count when known (see write_docx)."""
-    theme = load_theme(templates)
+    theme = theme_of(templates)
     root = parse_html(rendered.html, where)
     body = root.find("body")
     if body is None:
@@ -122,6 +124,24 @@ def default_reference(templates: Path | TemplateFolders) -> bytes:
     data, _ = render_docx(rendered, base=templates.first if isinstance(templates, TemplateFolders) else templates,
                           templates=templates, where="briefkit reference-doc")
     return data
+
+
+def theme_of(templates: Path | TemplateFolders) -> Theme:
+    """The theme, read and validated once per content of theme.yaml in a worker: loading it was a tenth of
+    the DOCX writer's time. Keyed by the file's bytes and where its path leads, so an edit or a new link
+    (load_yaml refuses one leading outside its folder) is read again."""
+    path = templates / THEME_FILE
+    try:
+        key = (str(path.resolve()), path.read_bytes())
+    except OSError:
+        return load_theme(templates)  # its located message
+    theme = _THEMES.get(key)
+    if theme is None:
+        theme = load_theme(templates)
+        if len(_THEMES) >= THEMES_KEPT:
+            _THEMES.clear()
+        _THEMES[key] = theme
+    return theme
 
 
 def reference_path(theme: Theme, templates: Path | TemplateFolders, given: Path | None) -> Path | None:
