@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,8 @@ import docx
 import lxml.html
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.pkgwriter import _ContentTypesItem  # what save() writes as [Content_Types].xml
 
 from ...catalogue import THEME_FILE, FaceSet, Theme, load_theme
 from ...editions import EDITIONS
@@ -236,10 +236,7 @@ def package(document: Document, faces: ThemeFaces | None, pages: int | None) -> 
         package_rels.pop(key)  # the default template's thumbnail shows an empty page
     for key in [key for key, rel in document.part.rels.items() if rel.reltype == STYLES_WITH_EFFECTS]:
         document.part.rels.pop(key)  # Word 2010's copy of the template's styles, not ours
-    saved = io.BytesIO()
-    document.save(saved)
-    with zipfile.ZipFile(saved) as source:
-        entries = {name: source.read(name) for name in source.namelist()}
+    entries = package_entries(document)
     theme_name = "word/theme/theme1.xml"
     if faces is not None and theme_name in entries:
         serif, sans, colours, traditional = faces
@@ -250,6 +247,23 @@ def package(document: Document, faces: ThemeFaces | None, pages: int | None) -> 
         entries["word/fontTable.xml"] = parts.font_table(fonts, entries["word/fontTable.xml"])
     names = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
     return deterministic_zip((name, entries[name]) for name in names)
+
+
+def package_entries(document: Document) -> dict[str, bytes]:
+    """Each entry of the package as python-docx's `save` writes it (PackageWriter), without the zip it
+    deflates and this module would inflate again before zipping for good (a tenth of the writer's time).
+    tests/writers/test_docx_props.py checks that the entries are those `save` writes."""
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    entries = {CONTENT_TYPES_URI.membername: _ContentTypesItem.from_parts(parts).blob,
+               PACKAGE_URI.rels_uri.membername: package.rels.xml}
+    for part in parts:
+        entries[part.partname.membername] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri.membername] = part.rels.xml
+    return entries
 
 
 # The default reference document's text: one paragraph in each style briefkit uses.
