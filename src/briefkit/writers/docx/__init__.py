@@ -11,6 +11,7 @@ and writes the package with fixed zip entry order and times.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -45,6 +46,7 @@ PROPERTY_LIMIT = 255  # python-docx (and Word) refuse longer core properties
 ThemeFaces = tuple[FaceSet, FaceSet, dict[str, str], bool]  # serif, sans, palette, Traditional Chinese
 THEMES_KEPT = 8  # theme.yaml contents remembered per worker (a preview session edits it)
 _THEMES: dict[tuple[str, bytes], Theme] = {}
+_DEFAULT: list[Document] = []  # python-docx's default template as parsed, the original of every copy
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
@@ -88,7 +90,7 @@ def render_docx(rendered: RenderedDocument, *, base: Path, templates: Path | Tem
     tokens = theme.tokens(rendered.document)
 
     reference = reference_path(theme, templates, reference)
-    document = open_reference(reference) if reference else docx.Document()
+    document = open_reference(reference) if reference else default_document()
     numbering = document.part.numbering_part.element
     if reference is None:
         parts.clear_numbering(numbering)
@@ -142,6 +144,14 @@ def theme_of(templates: Path | TemplateFolders) -> Theme:
             _THEMES.clear()
         _THEMES[key] = theme
     return theme
+
+
+def default_document() -> Document:
+    """A fresh copy of python-docx's default template: unzipped and parsed once per worker, then copied,
+    which takes half the time of opening it again. The parsed original is never written to."""
+    if not _DEFAULT:
+        _DEFAULT.append(docx.Document())
+    return copy.deepcopy(_DEFAULT[0])
 
 
 def reference_path(theme: Theme, templates: Path | TemplateFolders, given: Path | None) -> Path | None:
