@@ -20,7 +20,7 @@ from docx.styles import BabelFish
 from docx.styles.style import ParagraphStyle, StyleFactory
 
 from ...catalogue import FaceSet, Theme, Tokens, TypeToken
-from . import oxml, parts
+from . import oxml, parts, props
 
 PAPER = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
 TWIPS_PER_MM = 1440 / 25.4
@@ -149,8 +149,8 @@ class StyleSheet:
             # Not styles.add_style and styles[name]: each scans every style's name (see _define)
             element = self.document.styles.element.add_style_of_type(BabelFish.ui2internal(variant),
                                                                      WD_STYLE_TYPE.PARAGRAPH, False)
-            style = StyleFactory(element)
-            oxml.set_child(element, "w:basedOn", oxml.STYLE_ORDER, val=self.ids[name])
+            style: Any = StyleFactory(element)
+            props.set_child(element, "w:basedOn", props.STYLE_ORDER, val=self.ids[name])
             fmt = style.paragraph_format
             fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             fmt.line_spacing, fmt.line_spacing_rule = line_spacing(self.tokens.type.resolved(spec.token), True)
@@ -193,13 +193,14 @@ def apply_styles(document: Document, theme: Theme, tokens: Tokens, faces: Faces,
     return StyleSheet(document, tokens, ids, chinese, reference)
 
 
-def _named(styles: Any) -> dict[str | None, Any]:
-    """Each w:style by the name python-docx's Style.name gives it; read directly, as python-docx's proxies
-    per style and name were a tenth of the DOCX writer's time."""
+def _named(styles: Any) -> dict[str, Any]:
+    """Each named w:style by the name python-docx's Style.name gives it; read directly, as python-docx's
+    proxies per style and name were a tenth of the DOCX writer's time."""
     named = {}
     for style in styles.iterchildren(qn("w:style")):
         name = style.find(qn("w:name"))
-        named[None if name is None else BabelFish.internal2ui(name.get(qn("w:val")))] = style
+        if name is not None and name.get(qn("w:val")) is not None:
+            named[BabelFish.internal2ui(name.get(qn("w:val")))] = style
     return named
 
 
@@ -227,55 +228,42 @@ def _define(document: Document, theme: Theme, tokens: Tokens, spec: StyleSpec, e
         # Not styles.add_style: it first scans every style's name (python-docx's template has 160), per call.
         style = StyleFactory(document.styles.element.add_style_of_type(BabelFish.ui2internal(spec.name), kind, False))
         if not spec.character:
-            oxml.set_child(style.element, "w:basedOn", oxml.STYLE_ORDER, val=existing["Normal"].style_id)
+            props.set_child(style.element, "w:basedOn", props.STYLE_ORDER, val=existing["Normal"].style_id)
     elif reference_sans is None:  # python-docx's template style: its borders, spacing and fonts are not ours
         oxml.reset_style(style.element)
-    # Properties are set through oxml.get_or_add / set_child, which put each child at its schema place
-    # directly: python-docx's setters (font.size, fmt.space_before ...) search every later sibling first,
-    # and did so a dozen times per style. Values still go through python-docx's attribute types.
+    # python-docx's setters (font.size, fmt.space_before ...) search every later sibling before they insert,
+    # a dozen times per style: props.py puts each child at its schema place directly.
     if spec.base:
-        oxml.get_or_add(style.element, "w:basedOn", oxml.STYLE_ORDER).set(qn("w:val"), existing[spec.base].style_id)
+        props.get_or_add(style.element, "w:basedOn", props.STYLE_ORDER).set(qn("w:val"), existing[spec.base].style_id)
     style.hidden = False
     style.unhide_when_used = False
-    oxml.set_child(style.element, "w:qFormat", oxml.STYLE_ORDER)  # style.quick_style = True
+    props.set_child(style.element, "w:qFormat", props.STYLE_ORDER)  # style.quick_style = True
     rpr = oxml.rpr_of(style.element)
     if reference_sans is None and spec.family:  # explicit even where Normal gives the same: the template's may not
         oxml.set_theme_fonts(rpr, faces.of(spec.family), THEME_SLOTS[spec.family])
     elif spec.family == "sans" and reference_sans is not False:
         oxml.copy_fonts(rpr, reference_sans)
-    oxml.remove_children(rpr, "w:i")  # font.italic = None
     token = tokens.type.resolved(spec.token) if spec.token else None
-    if token is not None and token.size is not None:
-        oxml.get_or_add(rpr, "w:sz", oxml.RPR_ORDER).val = Pt(token.size)
-    if spec.bold is not None:
-        oxml.get_or_add(rpr, "w:b", oxml.RPR_ORDER).val = spec.bold
-    if spec.colour:
-        oxml.remove_children(rpr, "w:color")
-        oxml.get_or_add(rpr, "w:color", oxml.RPR_ORDER).val = RGBColor.from_string(
-            _hex(getattr(theme.colours, spec.colour)))
-        if reference_sans is None:
-            oxml.set_theme_colour(rpr, THEME_COLOURS[spec.colour])
-    if spec.caps:
-        oxml.get_or_add(rpr, "w:caps", oxml.RPR_ORDER).val = True
-    if spec.name == "Hyperlink":
-        oxml.set_child(rpr, "w:u", oxml.RPR_ORDER, val="single")  # font.underline = True
+    colour = RGBColor.from_string(_hex(getattr(theme.colours, spec.colour))) if spec.colour else None
+    props.set_font(rpr, Pt(token.size) if token is not None and token.size is not None else None, spec.bold, colour,
+                   spec.caps, underline=spec.name == "Hyperlink")
+    if spec.colour and reference_sans is None:
+        oxml.set_theme_colour(rpr, THEME_COLOURS[spec.colour])
     if spec.character:
         return style
     fmt = style.paragraph_format
-    spacing = oxml.get_or_add(oxml.ppr_of(style.element), "w:spacing", oxml.PPR_ORDER)
+    ppr = oxml.ppr_of(style.element)
     if token is not None:
         before, after = token.before or 0, token.after if spec.after is None else spec.after
         if spec.token in HEADINGS:
             before = max(before - (tokens.type.body.after or 0), 0)
-        spacing.before, spacing.after = Mm(before), Mm(after or 0)
-        spacing.line, spacing.lineRule = line_spacing(token, chinese)
         if spec.name == "Quote Attribution":  # the quote box's bottom margin, as its top one
-            spacing.after = Mm(tokens.type.resolved("quote").before or 0)
+            after = tokens.type.resolved("quote").before or 0
+        props.set_spacing(ppr, Mm(before), Mm(after or 0), *line_spacing(token, chinese))
     else:  # a picture's paragraph: single spacing (python-docx's line_spacing = 1.0), the figure's CSS margin above
-        spacing.before, spacing.after = Mm(spec.before), Mm(spec.after or 0)
-        spacing.line, spacing.lineRule = Twips(240), WD_LINE_SPACING.MULTIPLE
+        props.set_spacing(ppr, Mm(spec.before), Mm(spec.after or 0), Twips(240), WD_LINE_SPACING.MULTIPLE)
     if spec.keep_next:
-        oxml.get_or_add(oxml.ppr_of(style.element), "w:keepNext", oxml.PPR_ORDER).val = True
+        props.get_or_add(ppr, "w:keepNext", props.PPR_ORDER).val = True
     if chinese and spec.name == "Normal":  # every paragraph style is based on Normal
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _decorate(style, spec.name, theme)
