@@ -8,6 +8,7 @@ import zipfile
 
 import docx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -177,3 +178,12 @@ def test_theme_is_read_again_when_theme_yaml_changes(tmp_path):
     changed = "Letter" if before == "A4" else "A4"
     theme_file.write_text(text.replace(f"paper: {before}", f"paper: {changed}"), encoding="utf-8")
     assert theme_of(templates).paper == changed
+
+
+@pytest.mark.parametrize(("name", "kind"), [("Lead", WD_STYLE_TYPE.PARAGRAPH), ("heading 1", WD_STYLE_TYPE.PARAGRAPH),
+                                            ("Status", WD_STYLE_TYPE.CHARACTER), ("Lead (Chinese)", WD_STYLE_TYPE.PARAGRAPH)])
+def test_add_style_writes_what_python_docx_writes(name, kind):
+    ours, theirs = (docx.Document().styles.element for _ in range(2))
+    props.add_style(ours, name, kind)
+    theirs.add_style_of_type(name, kind, False)
+    assert xml(ours) == xml(theirs)

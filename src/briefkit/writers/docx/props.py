@@ -12,9 +12,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.styles import styleId_from_name
 from docx.shared import Length, RGBColor
 from lxml import etree
 
@@ -24,6 +26,7 @@ P, R, T = qn("w:p"), qn("w:r"), qn("w:t")
 PPR, RPR, PSTYLE, RSTYLE = qn("w:pPr"), qn("w:rPr"), qn("w:pStyle"), qn("w:rStyle")
 BOLD, ITALIC, VAL = qn("w:b"), qn("w:i"), qn("w:val")
 XML_SPACE = qn("xml:space")
+STYLE, NAME = qn("w:style"), qn("w:name")
 
 # Schema order (ECMA-376 transitional) of the children this module inserts.
 PPR_ORDER = (
@@ -67,6 +70,17 @@ def set_style(owner: Element, style_id: str) -> None:
         style = etree.SubElement(props, style_tag)
         props.insert(0, style)
     style.set(VAL, style_id)
+
+
+def add_style(styles: Element, name: str, kind: WD_STYLE_TYPE) -> Element:
+    """A new custom w:style named `name` (python-docx's internal name) at the end of styles.xml, as
+    python-docx's add_style_of_type makes it, without its search for later siblings of w:name."""
+    style: Any = etree.SubElement(styles, STYLE)  # python-docx's CT_Style: its attribute setters convert
+    style.type = kind
+    style.customStyle = True
+    style.styleId = styleId_from_name(name)
+    etree.SubElement(style, NAME).set(VAL, name)
+    return style
 
 
 def add_run(parent: Element, style_id: str | None = None, bold: bool = False, italic: bool = False) -> Element:

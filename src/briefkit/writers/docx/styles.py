@@ -147,8 +147,8 @@ class StyleSheet:
         variant = name + CHINESE
         if variant not in self.ids:
             # Not styles.add_style and styles[name]: each scans every style's name (see _define)
-            element = self.document.styles.element.add_style_of_type(BabelFish.ui2internal(variant),
-                                                                     WD_STYLE_TYPE.PARAGRAPH, False)
+            element = props.add_style(self.document.styles.element, BabelFish.ui2internal(variant),
+                                      WD_STYLE_TYPE.PARAGRAPH)
             style: Any = StyleFactory(element)
             props.set_child(element, "w:basedOn", props.STYLE_ORDER, val=self.ids[name])
             fmt = style.paragraph_format
@@ -226,7 +226,7 @@ def _define(document: Document, theme: Theme, tokens: Tokens, spec: StyleSpec, e
     style: Any = existing.get(spec.name)
     if style is None:
         # Not styles.add_style: it first scans every style's name (python-docx's template has 160), per call.
-        style = StyleFactory(document.styles.element.add_style_of_type(BabelFish.ui2internal(spec.name), kind, False))
+        style = StyleFactory(props.add_style(document.styles.element, BabelFish.ui2internal(spec.name), kind))
         if not spec.character:
             props.set_child(style.element, "w:basedOn", props.STYLE_ORDER, val=existing["Normal"].style_id)
     elif reference_sans is None:  # python-docx's template style: its borders, spacing and fonts are not ours
