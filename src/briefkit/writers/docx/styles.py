@@ -196,11 +196,11 @@ def apply_styles(document: Document, theme: Theme, tokens: Tokens, faces: Faces,
 def _named(styles: Any) -> dict[str, Any]:
     """Each named w:style by the name python-docx's Style.name gives it; read directly, as python-docx's
     proxies per style and name were a tenth of the DOCX writer's time."""
-    named = {}
+    named, tag, val = {}, qn("w:name"), qn("w:val")
     for style in styles.iterchildren(qn("w:style")):
-        name = style.find(qn("w:name"))
-        if name is not None and name.get(qn("w:val")) is not None:
-            named[BabelFish.internal2ui(name.get(qn("w:val")))] = style
+        name = style.find(tag)
+        if name is not None and name.get(val) is not None:
+            named[BabelFish.internal2ui(name.get(val))] = style
     return named
 
 
