@@ -11,10 +11,9 @@ and writes the package with fixed zip entry order and times.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
-import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,10 @@ import docx
 import lxml.html
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.pkgwriter import _ContentTypesItem  # what save() writes as [Content_Types].xml
 
-from ...catalogue import FaceSet, Theme, load_theme
+from ...catalogue import THEME_FILE, FaceSet, Theme, load_theme
 from ...editions import EDITIONS
 from ...errors import BuildError
 from ...files import ZIP_EPOCH, atomic_output, deterministic_zip
@@ -43,6 +44,9 @@ LAYOUT_LIMIT = 1_000_000
 LATIN_LANGUAGE = "en-GB"  # the plans write British English; Chinese text is tagged zh-CN on its own
 PROPERTY_LIMIT = 255  # python-docx (and Word) refuse longer core properties
 ThemeFaces = tuple[FaceSet, FaceSet, dict[str, str], bool]  # serif, sans, palette, Traditional Chinese
+THEMES_KEPT = 8  # theme.yaml contents remembered per worker (a preview session edits it)
+_THEMES: dict[tuple[str, bytes], Theme] = {}
+_DEFAULT: list[Document] = []  # python-docx's default template as parsed, the original of every copy
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
@@ -73,7 +77,7 @@ def render_docx(rendered: RenderedDocument, *, base: Path, templates: Path | Tem
                 reference: Path | None = None, layout: PageLayout | None = None,
                 shared_layout: Path | None = None) -> tuple[bytes, int | None]:
     """The DOCX bytes of `rendered` and its page count when known (see write_docx)."""
-    theme = load_theme(templates)
+    theme = theme_of(templates)
     root = parse_html(rendered.html, where)
     body = root.find("body")
     if body is None:
@@ -86,7 +90,7 @@ def render_docx(rendered: RenderedDocument, *, base: Path, templates: Path | Tem
     tokens = theme.tokens(rendered.document)
 
     reference = reference_path(theme, templates, reference)
-    document = open_reference(reference) if reference else docx.Document()
+    document = open_reference(reference) if reference else default_document()
     numbering = document.part.numbering_part.element
     if reference is None:
         parts.clear_numbering(numbering)
@@ -122,6 +126,32 @@ def default_reference(templates: Path | TemplateFolders) -> bytes:
     data, _ = render_docx(rendered, base=templates.first if isinstance(templates, TemplateFolders) else templates,
                           templates=templates, where="briefkit reference-doc")
     return data
+
+
+def theme_of(templates: Path | TemplateFolders) -> Theme:
+    """The theme, read and validated once per content of theme.yaml in a worker: loading it was a tenth of
+    the DOCX writer's time. Keyed by the file's bytes and where its path leads, so an edit or a new link
+    (load_yaml refuses one leading outside its folder) is read again."""
+    path = templates / THEME_FILE
+    try:
+        key = (str(path.resolve()), path.read_bytes())
+    except OSError:
+        return load_theme(templates)  # its located message
+    theme = _THEMES.get(key)
+    if theme is None:
+        theme = load_theme(templates)
+        if len(_THEMES) >= THEMES_KEPT:
+            _THEMES.clear()
+        _THEMES[key] = theme
+    return theme
+
+
+def default_document() -> Document:
+    """A fresh copy of python-docx's default template: unzipped and parsed once per worker, then copied,
+    which takes half the time of opening it again. The parsed original is never written to."""
+    if not _DEFAULT:
+        _DEFAULT.append(docx.Document())
+    return copy.deepcopy(_DEFAULT[0])
 
 
 def reference_path(theme: Theme, templates: Path | TemplateFolders, given: Path | None) -> Path | None:
@@ -216,10 +246,7 @@ def package(document: Document, faces: ThemeFaces | None, pages: int | None) -> 
         package_rels.pop(key)  # the default template's thumbnail shows an empty page
     for key in [key for key, rel in document.part.rels.items() if rel.reltype == STYLES_WITH_EFFECTS]:
         document.part.rels.pop(key)  # Word 2010's copy of the template's styles, not ours
-    saved = io.BytesIO()
-    document.save(saved)
-    with zipfile.ZipFile(saved) as source:
-        entries = {name: source.read(name) for name in source.namelist()}
+    entries = package_entries(document)
     theme_name = "word/theme/theme1.xml"
     if faces is not None and theme_name in entries:
         serif, sans, colours, traditional = faces
@@ -230,6 +257,23 @@ def package(document: Document, faces: ThemeFaces | None, pages: int | None) -> 
         entries["word/fontTable.xml"] = parts.font_table(fonts, entries["word/fontTable.xml"])
     names = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
     return deterministic_zip((name, entries[name]) for name in names)
+
+
+def package_entries(document: Document) -> dict[str, bytes]:
+    """Each entry of the package as python-docx's `save` writes it (PackageWriter), without the zip it
+    deflates and this module would inflate again before zipping for good (a tenth of the writer's time).
+    tests/writers/test_docx_props.py checks that the entries are those `save` writes."""
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    entries = {CONTENT_TYPES_URI.membername: _ContentTypesItem.from_parts(parts).blob,
+               PACKAGE_URI.rels_uri.membername: package.rels.xml}
+    for part in parts:
+        entries[part.partname.membername] = part.blob
+        if len(part.rels):
+            entries[part.partname.rels_uri.membername] = part.rels.xml
+    return entries
 
 
 # The default reference document's text: one paragraph in each style briefkit uses.

@@ -14,59 +14,13 @@ from typing import Any
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from .props import PPR_ORDER, RPR_ORDER, TBLPR_ORDER, TCPR_ORDER, get_or_add, set_child
+from .props import set_style as set_style  # re-exported: the one way a paragraph or run gets its style
+
 Element = Any  # an lxml element of python-docx's oxml classes
 
-# Schema order (ECMA-376 transitional) of the children this module inserts.
-PPR_ORDER = (
-    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
-    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
-    "w:sectPr", "w:pPrChange",
-)
-RPR_ORDER = (
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike",
-    "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
-    "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
-    "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
-    "w:specVanish", "w:oMath",
-)
-TCPR_ORDER = ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd", "w:noWrap",
-              "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
-TBLPR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
-               "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
-               "w:tblLayout", "w:tblCellMar", "w:tblLook")
 SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 Border = tuple[float, str] | None  # (width in points, RRGGBB); None draws no line
-
-
-def set_child(parent: Element, tag: str, order: tuple[str, ...], **attributes: str) -> Element:
-    """Replace or insert `parent`'s child `tag` at its schema position, with w: attributes."""
-    existing = parent.find(qn(tag))
-    if existing is not None:
-        parent.remove(existing)
-    child = OxmlElement(tag)
-    for name, value in attributes.items():
-        child.set(qn(f"w:{name}"), value)
-    later = {qn(name) for name in order[order.index(tag) + 1:]}
-    for index, sibling in enumerate(parent):
-        if sibling.tag in later:
-            parent.insert(index, child)
-            return child
-    parent.append(child)
-    return child
-
-
-def get_or_add(parent: Element, tag: str, order: tuple[str, ...]) -> Element:
-    found = parent.find(qn(tag))
-    return found if found is not None else set_child(parent, tag, order)
-
-
-def set_style(owner: Element, style_id: str) -> None:
-    """w:pStyle of a paragraph or w:rStyle of a run, by style id: python-docx's lookup by name
-    scans every style of the template each time and was most of the writer's time."""
-    owner.style = style_id
 
 
 def rpr_of(owner: Element) -> Element:

@@ -20,6 +20,8 @@ from lxml import etree
 Element = Any
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+TEXT_PATH = "{urn:schemas-microsoft-com:vml}textpath"  # the watermark's text, in its own face
+FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 # Word's names and character sets for the faces the theme offers (the font table's hints to a reader
 # missing a face); a face not listed gets a plain entry.
 FONT_INFO = {
@@ -60,18 +62,40 @@ def theme_part(template: bytes, colours: dict[str, str], serif: Any, sans: Any, 
 
 def used_fonts(parts: dict[str, bytes], theme: bytes | None) -> list[str]:
     """The faces the document uses: those its runs, numbering and the styles it applies (with the styles
-    they are based on, and the defaults) name, the watermark's, and the theme fonts styles refer to."""
+    they are based on, and the defaults) name, the watermark's, and the theme fonts styles refer to.
+
+    One walk of each content part collects its style references, fonts and watermark faces at once."""
     w = f"{{{W}}}"
-    content = [etree.fromstring(data) for name, data in parts.items()
-               if re.match(r"word/(document|numbering|header\d*|footer\d*)\.xml$", name)]
+    references = {f"{w}pStyle", f"{w}rStyle", f"{w}tblStyle"}
+    found: dict[str, None] = {}
+    wanted: list[str] = []
+    themed = False
+
+    def add_fonts(fonts: Element) -> None:
+        nonlocal themed
+        for slot in FONT_SLOTS:
+            if fonts.get(f"{w}{slot}"):
+                found[str(fonts.get(f"{w}{slot}"))] = None
+        themed = themed or any("heme" in key for key in fonts.attrib)
+
+    for name, data in parts.items():
+        if not re.match(r"word/(document|numbering|header\d*|footer\d*)\.xml$", name):
+            continue
+        for element in etree.fromstring(data).iter(*references, f"{w}rFonts", TEXT_PATH):
+            if element.tag in references:
+                wanted.append(str(element.get(f"{w}val")))
+            elif element.tag == TEXT_PATH:
+                face = re.search(r'font-family:"([^"]+)"', element.get("style", ""))
+                if face:
+                    found[face.group(1)] = None
+            else:
+                add_fonts(element)
     styles = etree.fromstring(parts["word/styles.xml"]) if "word/styles.xml" in parts else None
-    carriers = list(content)
     if styles is not None:
         by_id = {style.get(f"{w}styleId"): style for style in styles.iter(f"{w}style")}
-        wanted = [str(element.get(f"{w}val")) for root in content for tag in ("pStyle", "rStyle", "tblStyle")
-                  for element in root.iter(f"{w}{tag}")]
         wanted += [str(s.get(f"{w}styleId")) for s in by_id.values() if s.get(f"{w}default") == "1"]
         seen: set[str] = set()
+        carriers = styles.findall(f"{w}docDefaults")
         while wanted:
             style_id = str(wanted.pop())
             if style_id in seen or style_id not in by_id:
@@ -80,20 +104,9 @@ def used_fonts(parts: dict[str, bytes], theme: bytes | None) -> list[str]:
             carriers.append(by_id[style_id])
             wanted += [str(link.get(f"{w}val")) for tag in ("basedOn", "link")
                        for link in by_id[style_id].findall(f"{w}{tag}")]
-        carriers += styles.findall(f"{w}docDefaults")
-    found: dict[str, None] = {}
-    themed = False
-    for carrier in carriers:
-        for fonts in carrier.iter(f"{w}rFonts"):
-            for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-                if fonts.get(f"{w}{slot}"):
-                    found[str(fonts.get(f"{w}{slot}"))] = None
-            themed = themed or any("heme" in key for key in fonts.attrib)
-    for root in content:
-        for shape in root.iter("{urn:schemas-microsoft-com:vml}textpath"):
-            face = re.search(r'font-family:"([^"]+)"', shape.get("style", ""))
-            if face:
-                found[face.group(1)] = None
+        for carrier in carriers:
+            for fonts in carrier.iter(f"{w}rFonts"):
+                add_fonts(fonts)
     if theme is not None and themed:
         root = etree.fromstring(theme)
         for kind in ("majorFont", "minorFont"):

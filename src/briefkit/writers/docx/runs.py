@@ -26,7 +26,7 @@ from ...catalogue import Theme
 from ...editions import CJK as CJK  # re-exported: build.py and tables.py tell Chinese runs by it
 from ...editions import is_chinese_tag as is_chinese
 from ...errors import BuildError
-from . import oxml
+from . import oxml, props
 
 Element = Any  # an lxml.html element
 # Spans marking where Han meets Latin (gap-*) or dashes that must not break (nobr) are plain runs in Word:
@@ -56,7 +56,7 @@ class Sink:
 
     paragraph: Paragraph
     family: str
-    last: Run | None = None
+    last: Element | None = None  # the w:r of the last text written
     at_space: bool = True
 
 
@@ -154,26 +154,25 @@ class RunWriter:
             text = text.lstrip(" ")
         if not text:
             return
-        run = self.run(sink, state)
+        run = self.run(sink, state).element
         try:
-            run.text = text
+            props.set_text(run, text)  # collapsed above: no tab or line break for python-docx's run.text to map
         except ValueError:
             raise BuildError(f"{self.where}: text {text[:40]!r} holds a control character Word cannot store") from None
         if is_chinese(state.lang) and SHARED_PUNCTUATION.search(text):
-            oxml.set_hint(oxml.rpr_of(run.element))
+            oxml.set_hint(oxml.rpr_of(run))
         sink.last, sink.at_space = run, text.endswith(" ")
 
     def finish(self, sink: Sink) -> None:
-        if sink.last is not None and sink.last.text.endswith(" "):
-            sink.last.text = sink.last.text.rstrip(" ")
+        if sink.last is not None:
+            text = props.text_of(sink.last)
+            if text.endswith(" "):
+                props.set_text(sink.last, text.rstrip(" "))
 
     def run(self, sink: Sink, state: Inline) -> Run:
-        run = Run(oxml.add_run(sink.paragraph._p if state.link is None else state.link), sink.paragraph)
         chinese = is_chinese(state.lang)
-        if state.style:
-            oxml.set_style(run.element, self.style_ids[state.style])
-        if state.bold or (state.italic and chinese):  # Chinese has no italics: emphasis is bold
-            run.bold = True
-        if state.italic and not chinese:
-            run.italic = True
-        return run
+        run = props.add_run(sink.paragraph._p if state.link is None else state.link,
+                            self.style_ids[state.style] if state.style else None,
+                            bold=state.bold or (state.italic and chinese),  # Chinese has no italics: emphasis is bold
+                            italic=state.italic and not chinese)
+        return Run(run, sink.paragraph)

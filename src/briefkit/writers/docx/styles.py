@@ -14,12 +14,13 @@ from typing import Any
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.shared import Length, Mm, Pt, RGBColor
+from docx.oxml.ns import qn
+from docx.shared import Length, Mm, Pt, RGBColor, Twips
 from docx.styles import BabelFish
 from docx.styles.style import ParagraphStyle, StyleFactory
 
 from ...catalogue import FaceSet, Theme, Tokens, TypeToken
-from . import oxml, parts
+from . import oxml, parts, props
 
 PAPER = {"A4": (Mm(210), Mm(297)), "Letter": (Mm(215.9), Mm(279.4))}
 TWIPS_PER_MM = 1440 / 25.4
@@ -145,9 +146,11 @@ class StyleSheet:
             return self.ids[name]
         variant = name + CHINESE
         if variant not in self.ids:
-            style = self.document.styles.add_style(variant, WD_STYLE_TYPE.PARAGRAPH)
-            style.base_style = self.document.styles[name]
-            style.quick_style = False
+            # Not styles.add_style and styles[name]: each scans every style's name (see _define)
+            element = props.add_style(self.document.styles.element, BabelFish.ui2internal(variant),
+                                      WD_STYLE_TYPE.PARAGRAPH)
+            style: Any = StyleFactory(element)
+            props.set_child(element, "w:basedOn", props.STYLE_ORDER, val=self.ids[name])
             fmt = style.paragraph_format
             fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             fmt.line_spacing, fmt.line_spacing_rule = line_spacing(self.tokens.type.resolved(spec.token), True)
@@ -167,7 +170,7 @@ def apply_styles(document: Document, theme: Theme, tokens: Tokens, faces: Faces,
     """
     styles = document.styles.element
     oxml.set_doc_defaults(styles, None if reference else faces.serif, languages, THEME_SLOTS["serif"])
-    existing = {style.name: style for style in document.styles}  # looking up by name scans them all
+    existing = {name: StyleFactory(style) for name, style in _named(styles).items()}  # by name: python-docx scans
     heading_fonts = oxml.resolved_fonts(styles, existing["Heading 1"].style_id) if reference and \
         "Heading 1" in existing else None
     defined = set()
@@ -186,8 +189,19 @@ def apply_styles(document: Document, theme: Theme, tokens: Tokens, faces: Faces,
     for kind, name in TABLE_STYLES.items():
         if name not in existing:
             parts.add_table_style(styles, name.replace(" ", ""), name, kind, colours)
-    return StyleSheet(document, tokens, {style.name: style.style_id for style in document.styles}, chinese,
-                      reference)
+    ids = {name: style.get(qn("w:styleId")) for name, style in _named(styles).items()}
+    return StyleSheet(document, tokens, ids, chinese, reference)
+
+
+def _named(styles: Any) -> dict[str, Any]:
+    """Each named w:style by the name python-docx's Style.name gives it; read directly, as python-docx's
+    proxies per style and name were a tenth of the DOCX writer's time."""
+    named, tag, val = {}, qn("w:name"), qn("w:val")
+    for style in styles.iterchildren(qn("w:style")):
+        name = style.find(tag)
+        if name is not None and name.get(val) is not None:
+            named[BabelFish.internal2ui(name.get(val))] = style
+    return named
 
 
 def apply_page(document: Document, theme: Theme, tokens: Tokens) -> None:
@@ -212,52 +226,44 @@ def _define(document: Document, theme: Theme, tokens: Tokens, spec: StyleSpec, e
     style: Any = existing.get(spec.name)
     if style is None:
         # Not styles.add_style: it first scans every style's name (python-docx's template has 160), per call.
-        style = StyleFactory(document.styles.element.add_style_of_type(BabelFish.ui2internal(spec.name), kind, False))
+        style = StyleFactory(props.add_style(document.styles.element, BabelFish.ui2internal(spec.name), kind))
         if not spec.character:
-            style.base_style = existing["Normal"]
+            props.set_child(style.element, "w:basedOn", props.STYLE_ORDER, val=existing["Normal"].style_id)
     elif reference_sans is None:  # python-docx's template style: its borders, spacing and fonts are not ours
         oxml.reset_style(style.element)
+    # python-docx's setters (font.size, fmt.space_before ...) search every later sibling before they insert,
+    # a dozen times per style: props.py puts each child at its schema place directly.
     if spec.base:
-        style.base_style = existing[spec.base]
+        props.get_or_add(style.element, "w:basedOn", props.STYLE_ORDER).set(qn("w:val"), existing[spec.base].style_id)
     style.hidden = False
     style.unhide_when_used = False
-    style.quick_style = True
-    font = style.font
+    props.set_child(style.element, "w:qFormat", props.STYLE_ORDER)  # style.quick_style = True
     rpr = oxml.rpr_of(style.element)
     if reference_sans is None and spec.family:  # explicit even where Normal gives the same: the template's may not
         oxml.set_theme_fonts(rpr, faces.of(spec.family), THEME_SLOTS[spec.family])
     elif spec.family == "sans" and reference_sans is not False:
         oxml.copy_fonts(rpr, reference_sans)
-    font.italic = None
     token = tokens.type.resolved(spec.token) if spec.token else None
-    if token is not None and token.size is not None:
-        font.size = Pt(token.size)
-    if spec.bold is not None:
-        font.bold = spec.bold
-    if spec.colour:
-        font.color.rgb = RGBColor.from_string(_hex(getattr(theme.colours, spec.colour)))
-        if reference_sans is None:
-            oxml.set_theme_colour(rpr, THEME_COLOURS[spec.colour])
-    if spec.caps:
-        font.all_caps = True
-    if spec.name == "Hyperlink":
-        font.underline = True
+    colour = RGBColor.from_string(_hex(getattr(theme.colours, spec.colour))) if spec.colour else None
+    props.set_font(rpr, Pt(token.size) if token is not None and token.size is not None else None, spec.bold, colour,
+                   spec.caps, underline=spec.name == "Hyperlink")
+    if spec.colour and reference_sans is None:
+        oxml.set_theme_colour(rpr, THEME_COLOURS[spec.colour])
     if spec.character:
         return style
     fmt = style.paragraph_format
+    ppr = oxml.ppr_of(style.element)
     if token is not None:
         before, after = token.before or 0, token.after if spec.after is None else spec.after
         if spec.token in HEADINGS:
             before = max(before - (tokens.type.body.after or 0), 0)
-        fmt.space_before, fmt.space_after = Mm(before), Mm(after or 0)
-        fmt.line_spacing, fmt.line_spacing_rule = line_spacing(token, chinese)
         if spec.name == "Quote Attribution":  # the quote box's bottom margin, as its top one
-            fmt.space_after = Mm(tokens.type.resolved("quote").before or 0)
-    else:  # a picture's paragraph: single spacing, the figure's CSS margin above
-        fmt.space_before, fmt.space_after = Mm(spec.before), Mm(spec.after or 0)
-        fmt.line_spacing = 1.0
+            after = tokens.type.resolved("quote").before or 0
+        props.set_spacing(ppr, Mm(before), Mm(after or 0), *line_spacing(token, chinese))
+    else:  # a picture's paragraph: single spacing (python-docx's line_spacing = 1.0), the figure's CSS margin above
+        props.set_spacing(ppr, Mm(spec.before), Mm(spec.after or 0), Twips(240), WD_LINE_SPACING.MULTIPLE)
     if spec.keep_next:
-        fmt.keep_with_next = True
+        props.get_or_add(ppr, "w:keepNext", props.PPR_ORDER).val = True
     if chinese and spec.name == "Normal":  # every paragraph style is based on Normal
         fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _decorate(style, spec.name, theme)
