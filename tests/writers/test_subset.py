@@ -180,3 +180,17 @@ def test_a_build_without_a_writable_user_cache_cuts_into_the_project(tmp_path, m
                    BuildOptions(documents=("handout",), editions=("zh",), formats=("pdf",), out=tmp_path / "out"))
     assert not report.failures and len(report.built) == 1
     assert any(read_manifest(folder) for folder in (project.cache / "fonts").iterdir())
+
+
+def test_an_english_pdf_laid_out_with_the_chinese_ones_is_the_pdf_the_installed_faces_give(tmp_path, fonts_from,
+                                                                                            repertoire):
+    """A worker lays every covered PDF out in one font configuration: English PDFs lose nothing by it."""
+    english = HTML.replace('lang="zh-CN"', 'lang="en"').replace(CHINESE * 6, "Shanghai launches 10 actions. " * 20)
+    english = re.sub(r"[\u2e80-\uffff]", "", english)
+    latin = english.replace("cjk-decimal", "decimal")
+    installed = _write(tmp_path, "installed", latin).read_bytes()
+    with_markers = _write(tmp_path, "installed-markers", english)
+    fonts_from(None, repertoire)
+    assert _write(tmp_path, "shared", latin).read_bytes() == installed  # no CJK face drawn: the same bytes
+    # CJK list markers in English text draw from the cut faces: the same marks in the same places.
+    _same_page(_write(tmp_path, "shared-markers", english), with_markers)

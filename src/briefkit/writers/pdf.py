@@ -160,14 +160,13 @@ def _installed_faces() -> FontConfiguration:
 
 @contextmanager
 def _document_fonts(html: str) -> Iterator[FontConfiguration]:
-    """The fonts for one PDF: small faces cut to its own characters when it shows CJK, else the installed faces."""
-    if not needs_large_faces(html):
-        yield _installed_faces()
-        return
+    """The fonts for one PDF: the faces cut once per machine when they hold its characters (an English PDF too:
+    a worker then keeps one font configuration warm, not two); else, when it shows CJK, small faces cut to its
+    own characters; else the installed faces."""
     if _REPERTOIRE is not None and covers(_REPERTOIRE, html):
         yield _shared_faces(_REPERTOIRE)
         return
-    if _BUILD_FACES is None:
+    if _BUILD_FACES is None or not needs_large_faces(html):
         yield _installed_faces()
         return
     with tempfile.TemporaryDirectory(prefix="briefkit-fonts-") as small:
