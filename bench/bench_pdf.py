@@ -46,7 +46,6 @@ try:  # --against runs this script on older trees too: before the build's font c
 except ImportError:
     use_fonts = cut_for_build = None  # type: ignore[assignment]
 try:  # and before the faces cut once per machine to their standard character sets
-    from briefkit.editions import EDITIONS
     from briefkit.writers.subset import covers, cut_to_repertoires, machine_cache
 except ImportError:
     cut_to_repertoires = None  # type: ignore[assignment]
@@ -60,11 +59,10 @@ def prepare_fonts(renderer: Renderer, texts: list[str], out: Path) -> None:
     if cut_to_repertoires is None:
         use_fonts(cut_for_build(faces, texts, out / "fonts"))
         return
-    from briefkit.checks import theme_families as of_edition
+    from briefkit.checks import faces_with_repertoires
 
-    pairs = [(face, EDITIONS[edition].repertoire) for edition in renderer.catalogue.languages
-             for family in of_edition(renderer.theme, edition) for face in find_family(family)]
-    repertoire = cut_to_repertoires(pairs, machine_cache())
+    repertoire = cut_to_repertoires(faces_with_repertoires(renderer.theme, renderer.catalogue.languages),
+                                    machine_cache())
     others = [text for text in texts if repertoire is None or not covers(repertoire, text)]
     use_fonts(cut_for_build(faces, others, out / "fonts") if others else None, repertoire)
 

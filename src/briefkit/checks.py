@@ -8,13 +8,14 @@ finding is a warning, or with --strict an error like any other.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 import lxml.html
 
 from .catalogue import Theme
 from .editions import EDITIONS
 from .errors import BuildError, Problem
-from .fonts import coverage, describe, uncovered
+from .fonts import FontFace, coverage, describe, find_family, uncovered
 from .model import iter_texts
 from .quality import check_quality
 from .render import RenderedDocument
@@ -27,6 +28,13 @@ def theme_families(theme: Theme, edition: str = "") -> tuple[str, ...]:
     if edition in EDITIONS and EDITIONS[edition].fonts == "traditional":
         return tuple(dict.fromkeys(fonts.serif_hant + fonts.sans_hant))
     return tuple(dict.fromkeys(fonts.serif + fonts.sans))
+
+
+def faces_with_repertoires(theme: Theme, editions: Iterable[str]) -> list[tuple[FontFace, str]]:
+    """Each installed face of the editions' families, with its script's standard character set (editions.py):
+    what the faces cut once per machine are made of (writers/subset.py cut_to_repertoires)."""
+    return [(face, EDITIONS[edition].repertoire) for edition in editions
+            for family in theme_families(theme, edition) for face in find_family(family)]
 
 
 def check_glyphs(loaded: LoadedPlan, theme: Theme) -> list[Problem]:

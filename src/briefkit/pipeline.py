@@ -17,11 +17,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import BuildCache, digest, output_key
-from .checks import check_glyphs, missing_glyphs, quality_findings, split_by_strictness, theme_families
-from .editions import EDITIONS
+from .checks import (
+    check_glyphs,
+    faces_with_repertoires,
+    missing_glyphs,
+    quality_findings,
+    split_by_strictness,
+    theme_families,
+)
 from .errors import BriefkitError, ContentError, Problem
 from .files import ensure_folder, output_error, remove_stale_parts
-from .fonts import find_family, stamp, substituted_faces
+from .fonts import stamp, substituted_faces
 from .media import images_in
 from .model import iter_texts
 from .pack import pack_path, write_pack
@@ -269,8 +275,7 @@ def _with_font_subsets(
         return tasks
     from .writers.subset import covers, cut_for_build, cut_to_repertoires, machine_cache
 
-    pairs = [(face, EDITIONS[edition].repertoire) for edition in editions
-             for family in theme_families(renderer.theme, edition) for face in find_family(family)]
+    pairs = faces_with_repertoires(renderer.theme, editions)
     try:
         repertoire = cut_to_repertoires(pairs, machine_cache())
     except (OSError, BriefkitError):  # no writable user cache: the project's

@@ -221,13 +221,10 @@ class Session:
         if not self._machine_cut:
             folder = None
             if self._renderer is not None:
-                from ..checks import theme_families
-                from ..fonts import find_family
+                from ..checks import faces_with_repertoires
                 from ..writers.subset import cut_to_repertoires, machine_cache
 
-                renderer = self._renderer
-                pairs = [(face, EDITIONS[edition].repertoire) for edition in renderer.catalogue.languages
-                         for family in theme_families(renderer.theme, edition) for face in find_family(family)]
+                pairs = faces_with_repertoires(self._renderer.theme, self._renderer.catalogue.languages)
                 try:
                     folder = cut_to_repertoires(pairs, machine_cache())
                 except (OSError, BriefkitError):
