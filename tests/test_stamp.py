@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from briefkit import stamp
-from briefkit.project import Project
-from briefkit.validate import PLAN_FILE
+from briefkit.project import PLAN_FILE, Project
 from conftest import MINIMAL_PLAN, REPO
 
 PLAN = "shanghai-manufacturing"
@@ -236,7 +235,6 @@ def test_what_the_stamp_repeats_of_the_project_agrees_with_it(tmp_path: Path):
     from briefkit import translate
     from briefkit.cli import EXCHANGE_FORMATS
 
-    assert stamp.PLAN_FILE == PLAN_FILE
     assert tmp_path / stamp.FOLDER == Project(tmp_path).cache / "stamps"
     assert EXCHANGE_FORMATS == tuple(translate.FORMATS)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from .errors import UsageError
 from .files import display_path
 from .searchpath import TemplateFolders
-from .validate import PLAN_FILE
+
+PLAN_FILE = "plan.yaml"  # in each plan folder under content/
 
 
 @dataclass(frozen=True)

@@ -34,11 +34,11 @@ from pathlib import Path
 from .cache import CACHE_FILE, code_fingerprint, digest, file_digest
 from .errors import BriefkitError
 from .files import remove_stale_parts, write_atomic
+from .project import PLAN_FILE
 from .provenance import source_date
 from .searchpath import TemplateFolders, default_folder
 
 FORMAT = 1  # the stamp file's shape
-PLAN_FILE = "plan.yaml"  # validate.PLAN_FILE; importing validate would load the plan model (a test holds them equal)
 FOLDER = ".briefkit-cache/stamps"  # under Project.cache, so that `briefkit clean` removes the stamps too
 # fc-list exactly as fonts.installed_faces() asks it: the faces the build would see
 FC_LIST = ["fc-list", "--format", "%{family}\t%{style}\t%{file}\t%{index}\n"]

@@ -21,9 +21,9 @@ from .editions import LANGUAGE_NAMES
 from .errors import ContentError, Location, Problem
 from .files import display_path
 from .model import Glossary, GlossaryTerm, Plan
+from .project import PLAN_FILE
 from .source import PathKey, SourceMap, load_yaml
 
-PLAN_FILE = "plan.yaml"
 GLOSSARY_FILE = "glossary.yaml"
 # Language tags people type as keys, and the key they meant.
 _LANGUAGE_KEYS = {"zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "zh_hans": "zh", "cn": "zh", "chinese": "zh",
