@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from briefkit.pipeline import BuildOptions, _Workers
+from briefkit.build_workers import BuildWorkers, first_build
 from briefkit.workers import Pool, WorkerDied
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self/stat").is_file(),
@@ -161,20 +162,33 @@ def test_a_pool_that_got_no_task_does_not_wait_for_the_warm_up(tmp_path: Path):
     (2, ("pdf",), True),
 ])
 def test_workers_start_early_only_when_they_will_help(jobs: int, formats: tuple[str, ...], pooled: bool):
-    with _Workers(BuildOptions(formats=formats, jobs=jobs), None, start_now=True) as workers:  # type: ignore[arg-type]
+    with BuildWorkers(jobs, formats, start_now=True) as workers:
         assert (workers.pool is not None) == pooled
+    assert workers.pool is None  # closed with the build
+
+
+@pytest.mark.parametrize(("force", "built_before", "surely_cold"), [
+    (False, False, True),  # no output folder: nothing can be up to date
+    (False, True, False),  # its build records decide, once the plans are loaded
+    (True, True, True),
+])
+def test_a_first_or_forced_build_is_known_cold_before_the_plans_load(tmp_path: Path, force: bool,
+                                                                   built_before: bool, surely_cold: bool):
+    if built_before:
+        (tmp_path / "output").mkdir()
+    assert first_build(tmp_path / "output", force) is surely_cold
 
 
 WARM_BUILD = """
 import json, os, sys, time
 from pathlib import Path
-from briefkit import pipeline
+from briefkit import build_workers
 from briefkit.workers import Pool
 
 def warm_up():
     with open(sys.argv[1], "a") as record:
         record.write(f"{os.getpid()}\\n")
-    pipeline._import_writers()
+    build_workers.import_writers()
 
 def work(_):
     return [os.getpid(), os.getppid(), "weasyprint" in sys.modules, "docx" in sys.modules, time.process_time()]
@@ -201,3 +215,52 @@ def test_only_the_first_worker_imports_weasyprint_and_python_docx(tmp_path: Path
     assert first[2:4] == second[2:4] == [True, True]
     assert record.read_text() == f"{first[0]}\n"
     assert second[4] < first[4]  # a forked process's CPU count starts at zero: the import was not done again
+
+
+FORK_WATCH = """
+import sys
+from briefkit import build_workers
+
+real = build_workers.import_writers
+forks = sys.argv[1]
+
+
+def recording():  # runs in the first worker: what it inherited tells when it was forked
+    with open(forks, "a") as record:
+        record.write(f"{'briefkit.model' in sys.modules}\\n")
+    real()
+
+
+build_workers.import_writers = recording
+from briefkit.cli import main
+
+sys.argv = ["build.py", "--project", sys.argv[2], "build", "--doc", "handout", "--lang", "en",
+            "--format", "pdf", "--format", "docx", "--jobs", "2"]
+main()
+"""
+
+
+def test_a_first_build_forks_its_workers_before_the_plan_model_loads(tmp_path: Path):
+    """So the first worker imports the writers while this process loads the plans; a later build knows
+    only once its plans are loaded (their build records) whether it needs workers at all."""
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copytree(repo / "templates", tmp_path / "templates")
+    shutil.copytree(repo / "content", tmp_path / "content")
+    record = tmp_path / "forks"
+
+    def build() -> None:
+        result = subprocess.run([sys.executable, "-c", textwrap.dedent(FORK_WATCH), str(record), str(tmp_path)],
+                                capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+
+    build()
+    assert record.read_text() == "False\n"
+    plan = next((tmp_path / "content").glob("*/plan.yaml"))
+    plan.write_text(plan.read_text(encoding="utf-8").replace("\n", "\n# edited: the build stamp no longer holds\n", 1),
+                    encoding="utf-8")
+    build()  # nothing to write: no workers
+    assert record.read_text() == "False\n"
+    (tmp_path / "output").rename(tmp_path / "elsewhere")
+    (tmp_path / "output").mkdir()
+    build()  # an output folder, but no records in it: cold, found out after the plans load
+    assert record.read_text() == "False\nTrue\n"

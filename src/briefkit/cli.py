@@ -19,6 +19,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from . import stamp
+from .build_workers import BuildWorkers, first_build
 from .diagnostics import STYLES, Diagnostics, parse_message, problems_of
 from .editions import EDITIONS
 from .errors import BriefkitError, ContentError, Problem
@@ -122,7 +123,7 @@ def _completion_project(context: click.Context) -> Project:
 
 def _complete_plans(context: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Plan ids under content/ (shell completion)."""
-    from .validate import PLAN_FILE
+    from .project import PLAN_FILE
 
     project = _completion_project(context)
     ids = sorted(path.parent.name for path in project.content.glob(f"*/{PLAN_FILE}"))
@@ -199,22 +200,26 @@ def build_command(context: click.Context, plans: tuple[str, ...], documents: tup
     if _verbosity() > 0:
         click.echo(f"build stamp not used: {why}", err=True)
     stamp.remove(request)
-    from .catalogue import load_catalogue
-    from .pipeline import BuildOptions, build
-
     project = _project(context)
-    options = BuildOptions(documents, editions, formats or DEFAULT_FORMATS, out, strict, pdf_variant, jobs, force,
-                           reference_doc)
-    try:
-        known = load_catalogue(project.templates).documents
-        unknown = [d for d in documents if d not in known]
-        if unknown:
-            raise click.BadParameter(f"unknown document {unknown[0]!r}; known: {', '.join(known)}", param_hint="--doc")
-        _say_search_path(project.templates.folders)
-        report = build(project, plans, options, progress=_progress_printer() if _verbosity() >= 0 else None)
-    except BriefkitError as error:
-        _fail(error)
-        return
+    # Forked before the plan model loads, when the build is surely cold (build_workers.py).
+    with BuildWorkers(jobs, formats or DEFAULT_FORMATS, first_build(out or project.output, force)) as workers:
+        from .catalogue import load_catalogue
+        from .pipeline import BuildOptions, build
+
+        options = BuildOptions(documents, editions, formats or DEFAULT_FORMATS, out, strict, pdf_variant, jobs,
+                               force, reference_doc)
+        try:
+            known = load_catalogue(project.templates).documents
+            unknown = [d for d in documents if d not in known]
+            if unknown:
+                raise click.BadParameter(f"unknown document {unknown[0]!r}; known: {', '.join(known)}",
+                                         param_hint="--doc")
+            _say_search_path(project.templates.folders)
+            report = build(project, plans, options, progress=_progress_printer() if _verbosity() >= 0 else None,
+                           workers=workers)
+        except BriefkitError as error:
+            _fail(error)
+            return
     if not report.failures:
         _save_stamp(state, project, plans, report)
     _print_build(report)
@@ -301,16 +306,17 @@ def _shown(path: Path) -> str:
 def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | None, jobs: int | None, strict: bool,
                  force: bool, reference_doc: Path | None) -> None:
     """Build every document of PLAN in every language and format, then zip them with a manifest."""
-    from .pipeline import BuildOptions, build_packs
-
     project = _project(context)
-    options = BuildOptions(formats=tuple(FORMATS), out=out, strict=strict, jobs=jobs, force=force,
-                           reference_doc=reference_doc)
-    try:
-        packs, report = build_packs(project, plans, options, progress=_progress_printer())
-    except BriefkitError as error:
-        _fail(error)
-        return
+    with BuildWorkers(jobs, tuple(FORMATS), first_build(out or project.output, force)) as workers:
+        from .pipeline import BuildOptions, build_packs
+
+        options = BuildOptions(formats=tuple(FORMATS), out=out, strict=strict, jobs=jobs, force=force,
+                               reference_doc=reference_doc)
+        try:
+            packs, report = build_packs(project, plans, options, progress=_progress_printer(), workers=workers)
+        except BriefkitError as error:
+            _fail(error)
+            return
     for name, failure in report.failures:
         click.echo(f"FAILED {name}:\n{failure}", err=True)
     if report.failures:
@@ -585,8 +591,8 @@ def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
 @click.pass_context
 def init_command(context: click.Context, folder: Path | None, eject_templates: bool) -> None:
     """Create a project in FOLDER (default: the --project folder) with one example plan; copies no templates."""
+    from .project import PLAN_FILE
     from .scaffold import init_project
-    from .validate import PLAN_FILE
 
     root = folder or _project(context).root
     try:

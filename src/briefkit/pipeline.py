@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .build_workers import BuildWorkers, import_writers
 from .cache import BuildCache, digest, output_key
 from .checks import (
     check_glyphs,
@@ -35,7 +36,7 @@ from .project import Project
 from .provenance import source_commit, source_date
 from .render import RenderedDocument, Renderer
 from .validate import LoadedPlan, load_plan
-from .workers import Pool, WorkerDied, exit_with_parent
+from .workers import WorkerDied, exit_with_parent
 from .writers import DEFAULT_FORMATS, FORMATS, WriteJob, WriteOptions
 
 
@@ -112,23 +113,25 @@ def _all_theme_families(renderer: Renderer) -> tuple[str, ...]:
 
 
 def build(
-    project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
+    project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None,
+    workers: BuildWorkers | None = None,
 ) -> BuildReport:
-    """Build every requested output that is not already up to date."""
+    """Build every requested output that is not already up to date (`workers`: forked already, by the caller)."""
     renderer = project_renderer(project, cache=True)
     # Only English editions and not --strict: a plan whose Chinese is not written yet still builds.
     drafting = set(options.editions) == {"en"} and not options.strict
     plans, problems, summary = load_plans(project, plan_refs, drafting=drafting)
-    return _build(project, renderer, plans, problems, summary, options, progress)
+    return _build(project, renderer, plans, problems, summary, options, progress, workers)
 
 
 def build_packs(
-    project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None
+    project: Project, plan_refs: tuple[str, ...], options: BuildOptions, progress: Progress | None = None,
+    workers: BuildWorkers | None = None,
 ) -> tuple[list[Path], BuildReport]:
     """Build everything of each plan, then write its press-pack zip (only when nothing failed)."""
     renderer = project_renderer(project, cache=True)
     plans, problems, summary = load_plans(project, plan_refs)
-    report = _build(project, renderer, plans, problems, summary, options, progress)
+    report = _build(project, renderer, plans, problems, summary, options, progress, workers)
     if report.failures:
         return [], report
     packs = []
@@ -152,7 +155,7 @@ def project_renderer(project: Project, cache: bool = False) -> Renderer:
 
 def _build(
     project: Project, renderer: Renderer, plans: list[LoadedPlan], problems: list[Problem], summary: str,
-    options: BuildOptions, progress: Progress | None,
+    options: BuildOptions, progress: Progress | None, workers: BuildWorkers | None,
 ) -> BuildReport:
     options = replace(options, reference_doc=_reference_doc(project, renderer, options))
     documents = options.documents or tuple(renderer.catalogue.documents)
@@ -163,10 +166,13 @@ def _build(
     caches = {loaded.plan.id: BuildCache.load(_out_dir(project, options, loaded)) for loaded in plans}
     for cache in caches.values():
         remove_stale_parts(cache.folder)
-    # A cold build will need the workers: start them now, so that they load WeasyPrint
-    # and the fonts while this process checks and renders.
+    # A cold build will need the workers: start them now (if the caller did not), so that they
+    # load WeasyPrint and the fonts while this process checks and renders.
     cold = options.force or not all(cache.entries for cache in caches.values())
-    with _Workers(options, renderer, start_now=cold and not problems) as workers:
+    workers = workers or BuildWorkers(options.jobs, options.formats)
+    if cold and not problems:
+        workers.start_early()
+    with workers:
         report = BuildReport()
         # Fonts honest: a theme face fontconfig replaces is a warning at its theme entry (--strict: an error).
         errors, warnings = split_by_strictness(substituted_faces(renderer.templates / "theme.yaml"), options.strict)
@@ -320,39 +326,9 @@ def _stale_tasks(
     return tasks
 
 
-class _Workers:
-    """The build's worker processes (workers.py), started only when there is work.
-
-    On a cold build they start at once (forked before this process imports anything
-    heavy), so that the first one imports WeasyPrint and python-docx, and forks the
-    others, while this process checks, renders and cuts the font subsets.
-    """
-
-    def __init__(self, options: BuildOptions, renderer: Renderer, start_now: bool) -> None:
-        self.count = options.jobs or os.cpu_count() or 1
-        self.pool: Pool[WriteTask, Output | BriefkitError] | None = None
-        if start_now and self.count > 1 and any(FORMATS[name].heavy for name in options.formats):
-            self.start()
-
-    def start(self) -> Pool[WriteTask, Output | BriefkitError] | None:
-        """The pool, forked now if it is not yet; None where this system cannot fork."""
-        if self.pool is None:
-            pool: Pool[WriteTask, Output | BriefkitError] = Pool(self.count, _import_writers, write_output)
-            self.pool = pool if pool.start() else None
-        return self.pool
-
-    def __enter__(self) -> _Workers:
-        return self
-
-    def __exit__(self, kind: object, error: object, traceback: object) -> None:
-        if self.pool is not None:
-            # On an error or Ctrl-C, queued outputs are dropped; running ones finish atomically or vanish.
-            self.pool.close()
-
-
 def _run(
     tasks: list[WriteTask],
-    workers: _Workers,
+    workers: BuildWorkers,
     report: BuildReport,
     caches: dict[str, BuildCache],
     progress: Progress | None,
@@ -435,12 +411,7 @@ def _next_task(waiting: list[WriteTask], running: Iterable[WriteTask]) -> WriteT
 def _warm_up() -> None:
     """The preview's PDF worker's start: watch its parent, import the writers once (fonts load with the first PDF)."""
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _import_writers()
-
-
-def _import_writers() -> None:
-    """Import WeasyPrint and python-docx once, in the first worker, before it forks the others."""
-    from .writers import docx, pdf  # noqa: F401
+    import_writers()
 
 
 def write_output(task: WriteTask) -> Output | BriefkitError:
