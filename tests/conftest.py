@@ -17,8 +17,9 @@ _SUITE_CACHE = tempfile.mkdtemp(prefix="briefkit-suite-cache-")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Builds cut the large CJK faces once per machine, into the user's cache folder (writers/subset.py):
-    # the suite keeps its own, shared by every test and the builds they start, removed at the end.
+    # Builds cut the large CJK faces once per machine, and keep compiled templates, in the user's cache folder
+    # (cache.user_cache): the suite keeps its own, shared by every test and the builds they start, removed at
+    # the end.
     if "BRIEFKIT_CACHE" not in os.environ:
         os.environ["BRIEFKIT_CACHE"] = _SUITE_CACHE
 

@@ -26,9 +26,9 @@ import yaml
 from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
+from briefkit.cache import user_cache
 from briefkit.cli import cli
-from briefkit.render import cache_secret_path
-from briefkit.writers.subset import machine_cache
+from briefkit.render import cache_secret_path, compiled_templates
 from conftest import MINIMAL_PLAN, REPO
 from hostile.cases import ACCEPTED, CASES, OUTSIDE, Case, write_case, write_decoys
 
@@ -70,10 +70,10 @@ def audit(project: Path) -> Iterator[list[tuple[str, str]]]:
     finally:
         _recording.remove(events)
         parts = ("plan", "templates", "output", ".briefkit-cache")
-        # The key that signs compiled templates (render.py) and the CJK faces cut once per machine
-        # (writers/subset.py) live outside every project, on purpose.
+        # The key that signs compiled templates, the templates compiled (render.py) and the CJK faces cut once
+        # per machine (writers/subset.py) live outside every project, on purpose.
         allowed = (*((project / part).resolve() for part in parts), *_SYSTEM, cache_secret_path().resolve(),
-                   machine_cache().resolve())
+                   user_cache().resolve())
         for event, detail in events:
             if event != "open":
                 forbidden.append((event, detail))
@@ -563,16 +563,17 @@ def test_git_runs_no_program_from_a_repository_configuration(tmp_path: Path, mon
     assert marker.exists()
 
 
-def _template_cache_files(project: Path) -> list[Path]:
-    return sorted((project / ".briefkit-cache" / "jinja").rglob("*.cache"))
+def _template_cache_files() -> list[Path]:
+    return sorted(compiled_templates().rglob("*.cache"))
 
 
 def test_a_compiled_template_the_build_did_not_write_is_never_loaded(built: Path):
-    """A cache file committed to a project (or cut short by a full disk) is ignored and rewritten."""
+    """A cache file someone else wrote (or cut short by a full disk) is ignored and rewritten."""
     import jinja2
 
+    shutil.rmtree(compiled_templates(), ignore_errors=True)  # the suite's: then it holds this build's alone
     assert invoke(built, *BUILD, "--force").exit_code == 0
-    files = _template_cache_files(built)
+    files = _template_cache_files()
     assert files, "no compiled templates were cached"
     source = (built / "templates" / "handout.html.j2").read_text(encoding="utf-8")
     environment = jinja2.Environment()
@@ -589,7 +590,7 @@ def test_a_compiled_template_the_build_did_not_write_is_never_loaded(built: Path
         path.write_bytes(path.read_bytes()[:20])  # cut short
     result = invoke(built, *BUILD, "--force")
     assert_clean_exit(result, 0)
-    assert all(len(path.read_bytes()) > 20 for path in _template_cache_files(built))
+    assert all(len(path.read_bytes()) > 20 for path in _template_cache_files())
 
 
 # -- bounded work: one automaton for the glossary finds what a regex per term found -------------

@@ -209,6 +209,38 @@ def test_a_headline_longer_than_a_document_property_is_cut_there_and_kept_in_ful
     assert long_en in document.find(".//h1").text_content()
 
 
+def test_templates_compiled_in_one_project_serve_another_and_name_its_files(tmp_path, monkeypatch, make_plan):
+    """A fresh clone's first build finds the default templates compiled; the code names the new clone's files."""
+    import jinja2
+
+    plan = load_plan(make_plan())
+    for project in ("first", "second"):
+        shutil.copytree(REPO / "templates", tmp_path / project / "templates")
+    cache = tmp_path / "compiled"
+    first = Renderer(tmp_path / "first" / "templates", cache=cache).render(plan, "handout", "bilingual")
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", no_compiling)
+    renderer = Renderer(tmp_path / "second" / "templates", cache=cache)
+    assert renderer.render(plan, "handout", "bilingual").html == first.html
+    template = renderer.environment.get_template("_macros.html.j2")
+    assert template.filename == str(tmp_path / "second" / "templates" / "_macros.html.j2")
+    macros = [constant for constant in template.root_render_func.__code__.co_consts if hasattr(constant, "co_filename")]
+    assert macros and all(code.co_filename == template.filename for code in macros)
+
+
+def test_an_edited_template_is_compiled_again(tmp_path, make_plan):
+    plan = load_plan(make_plan())
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    cache = tmp_path / "compiled"
+    Renderer(tmp_path / "templates", cache=cache).render(plan, "handout", "en")
+    base = tmp_path / "templates" / "_base.html.j2"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- edited --></body>"), encoding="utf-8")
+    assert "<!-- edited -->" in Renderer(tmp_path / "templates", cache=cache).render(plan, "handout", "en").html
+
+
 def test_compiled_templates_are_not_reused_by_a_changed_tool(tmp_path, monkeypatch):
     """Jinja keys compiled templates by their source; briefkit's own code shapes them too (e.g. a finalize)."""
     from briefkit import render

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,15 @@ from .files import display_path, write_atomic
 
 CACHE_FILE = ".briefkit-cache.json"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def user_cache() -> Path:
+    """What briefkit keeps for every project of this user (CJK faces cut once, compiled templates):
+    $BRIEFKIT_CACHE, else the user's cache folder ($XDG_CACHE_HOME/briefkit, ~/.cache/briefkit)."""
+    own = os.environ.get("BRIEFKIT_CACHE")
+    if own:
+        return Path(own)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefkit"
 
 
 def digest(*parts: str | bytes) -> str:

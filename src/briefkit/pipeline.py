@@ -34,7 +34,7 @@ from .model import iter_texts
 from .pack import pack_path, write_pack
 from .project import Project
 from .provenance import source_commit, source_date
-from .render import RenderedDocument, Renderer
+from .render import RenderedDocument, Renderer, compiled_templates
 from .validate import LoadedPlan, load_plan
 from .workers import WorkerDied, exit_with_parent
 from .writers import DEFAULT_FORMATS, FORMATS, WriteJob, WriteOptions
@@ -150,7 +150,7 @@ def build_packs(
 def project_renderer(project: Project, cache: bool = False) -> Renderer:
     """The renderer of the project's templates (or --templates, sandboxed), named in messages as they are."""
     return Renderer(project.templates, sandboxed=not project.templates_trusted,
-                    cache=project.cache / "jinja" if cache else None, shown=project.templates_shown)
+                    cache=compiled_templates() if cache else None, shown=project.templates_shown)
 
 
 def _build(

@@ -14,10 +14,12 @@ import hmac
 import os
 import re
 import secrets
+import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -27,7 +29,7 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from . import vocabulary
-from .cache import source_fingerprint
+from .cache import source_fingerprint, user_cache
 from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_labels, load_theme
 from .editions import EDITIONS
 from .errors import BriefkitError, TemplateError, UsageError
@@ -261,11 +263,18 @@ def _spaced(text: str, language: str) -> Markup | str:
     return Markup(space_chinese(str(escape(text)))) if language.startswith("zh") else text
 
 
-def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates under `folder`, in a subfolder keyed by this checkout, Jinja, Python and briefkit's code.
+def compiled_templates() -> Path:
+    """Where compiled templates are kept, for every project of this user: a project's first build, or one
+    in a fresh clone, finds the default templates (and any copy of them) compiled already."""
+    return user_cache() / "templates"
 
-    Jinja keys a compiled template by its source alone, but the environment shapes the code (a `finalize`
-    added to briefkit compiles into every template): a changed tool must not reuse templates it compiled.
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates under `folder`, in a subfolder keyed by Jinja, Python and briefkit's code.
+
+    Jinja checks a compiled template against its source alone, but the environment shapes the code (a
+    `finalize` added to briefkit compiles into every template): a changed tool must not reuse templates
+    it compiled. Within the subfolder a template is found by its name and source, wherever its file is.
 
     Compiled templates are code (Jinja unpickles and unmarshals them): a file committed to a
     project, or left corrupt by a full disk, must never run. Each file carries an HMAC made
@@ -275,13 +284,22 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     secret = _cache_secret()
     if secret is None:
         return None  # no private key to sign with: compile every time (slower, never unsafe)
-    checkout = hashlib.sha256(f"{folder.resolve()}|{jinja2.__version__}|{sys.version}|{source_fingerprint()}"
-                              .encode()).hexdigest()[:16]
+    tool = hashlib.sha256(f"{jinja2.__version__}|{sys.version}|{source_fingerprint()}".encode()).hexdigest()[:16]
     try:
-        (folder / checkout).mkdir(parents=True, exist_ok=True)
+        if not (folder / tool).is_dir():
+            (folder / tool).mkdir(parents=True)
+            _prune(folder, keep=folder / tool)
     except OSError:
-        return None  # a read-only checkout still builds, only slower
-    return _SignedBytecodeCache(folder / checkout, secret)
+        return None  # a read-only cache folder: templates still build, only slower
+    return _SignedBytecodeCache(folder / tool, secret)
+
+
+def _prune(folder: Path, keep: Path, count: int = 3) -> None:
+    """Drop the compiled templates of all but the `count` most recently started versions of the tool."""
+    others = sorted((path for path in folder.iterdir() if path.is_dir() and path != keep),
+                    key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in others[count - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def cache_secret_path() -> Path:
@@ -314,6 +332,19 @@ class _SignedBytecodeCache(jinja2.BytecodeCache):
         self.folder = folder
         self.secret = secret
 
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        """The compiled `name` of this `source`, for any project: keyed by name, source and environment (not by
+        the file's path, as Jinja would), and made to name `filename` as the file its code comes from."""
+        checksum = self.get_source_checksum(source)
+        key = hashlib.sha256(f"{type(environment).__name__}|{name}|{checksum}".encode()).hexdigest()
+        bucket = jinja2.bccache.Bucket(environment, key, checksum)
+        self.load_bytecode(bucket)
+        if bucket.code is not None and filename is not None:
+            # Compiled in another project, its code names that project's file: messages must name this one.
+            bucket.code = _named(bucket.code, filename)
+        return bucket
+
     def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
         return self.folder / f"{bucket.key}.cache"
 
@@ -340,6 +371,15 @@ class _SignedBytecodeCache(jinja2.BytecodeCache):
     def clear(self) -> None:
         for path in self.folder.glob("*.cache"):
             path.unlink(missing_ok=True)
+
+
+def _named(code: CodeType, filename: str) -> CodeType:
+    """`code`, and every function compiled inside it (macros, blocks), naming `filename` as their source."""
+    if code.co_filename == filename:
+        return code
+    constants = tuple(_named(constant, filename) if isinstance(constant, CodeType) else constant
+                      for constant in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=constants)
 
 
 class _ConfinedLoader(jinja2.BaseLoader):

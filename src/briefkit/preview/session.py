@@ -23,7 +23,7 @@ from ..editions import EDITIONS
 from ..errors import BriefkitError, ContentError
 from ..pipeline import WriteTask, write_output
 from ..project import Project
-from ..render import RenderedDocument, Renderer
+from ..render import RenderedDocument, Renderer, compiled_templates
 from ..validate import LoadedPlan, load_plan
 from ..writers import WriteJob
 
@@ -96,7 +96,7 @@ class Session:
         self._machine_cut = []  # the theme may name other fonts
         try:
             self._renderer = Renderer(self.project.templates, sandboxed=not self.project.templates_trusted,
-                                      cache=self.project.cache / "jinja")
+                                      cache=compiled_templates())
             self._renderer_problem = ""
             self.documents = list(self._renderer.catalogue.documents)
             self.editions = list(self._renderer.catalogue.languages) + [

@@ -42,6 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ..cache import user_cache
 from ..files import write_atomic
 from ..fonts import FontFace, HarfBuzzCore, harfbuzz_core
 
@@ -187,10 +188,7 @@ def cut_for_build(faces: list[FontFace], texts: list[str], cache: Path) -> Path 
 def machine_cache() -> Path:
     """Where cuts that depend only on the installed fonts are kept, for every project: $BRIEFKIT_CACHE/fonts,
     else the user's cache folder ($XDG_CACHE_HOME/briefkit/fonts, ~/.cache/briefkit/fonts)."""
-    own = os.environ.get("BRIEFKIT_CACHE")
-    if own:
-        return Path(own) / "fonts"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefkit" / "fonts"
+    return user_cache() / "fonts"
 
 
 def cut_to_repertoires(faces: Iterable[tuple[FontFace, str]], cache: Path) -> Path | None:
