@@ -14,6 +14,7 @@ import functools
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -226,22 +227,11 @@ def substituted_faces(theme_file: Path) -> list[Problem]:
     return problems
 
 
-def embedded_fonts(pdf: Path) -> list[str]:
-    """The font names a PDF embeds, subset tags removed (empty without poppler's pdffonts)."""
-    if shutil.which("pdffonts") is None:
-        return []
-    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=False).stdout
-    names = []
-    for line in listing.splitlines()[2:]:  # after the header and its rule
-        name = line.split(" ", 1)[0]
-        names.append(name.split("+", 1)[1] if "+" in name[:7] else name)
-    return list(dict.fromkeys(name for name in names if name))
-
-
-def foreign_fonts(pdf: Path, families: tuple[str, ...]) -> list[str]:
-    """Embedded faces that belong to none of the theme's families (a fallback for characters they lack)."""
+def foreign_fonts(embedded: Iterable[str], families: tuple[str, ...]) -> list[str]:
+    """The `embedded` faces (PDF font names) that belong to none of the theme's families: a fallback for
+    characters they lack."""
     keys = [_font_key(family) for family in families]
-    return [name for name in embedded_fonts(pdf) if not any(_font_key(name).startswith(key) for key in keys)]
+    return [name for name in embedded if not any(_font_key(name).startswith(key) for key in keys)]
 
 
 def _font_key(name: str) -> str:

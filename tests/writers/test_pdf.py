@@ -82,6 +82,23 @@ def test_text_pages_and_page_labels(sample_pdfs, document, edition):
     assert "DRAFT" not in text and "EMBARGOED" not in text and "禁发" not in text
 
 
+def test_the_fonts_the_writer_reports_are_those_the_pdf_embeds(tmp_path):
+    """The theme check (foreign fonts) reads the names from the document written, not by parsing the file:
+    they must be the file's, as poppler's pdffonts lists them."""
+    from briefkit.render import Renderer
+    from briefkit.validate import load_plan
+    from briefkit.writers.pdf import write_pdf
+
+    plan = load_plan(REPO / "content" / "shanghai-manufacturing" / "plan.yaml")
+    rendered = Renderer(REPO / "templates").render(plan, "handout", "bilingual")
+    target = tmp_path / "handout.bilingual.pdf"
+    result = write_pdf(rendered.html, roots={"plan": plan.folder, "templates": REPO / "templates"}, target=target,
+                       where="handout")
+    listing = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True, check=True).stdout
+    assert result.fonts == [line.split()[0].split("+", 1)[1] for line in listing.splitlines()[2:]]
+    assert len(result.fonts) == 8  # Noto Serif, Sans and their CJK SC faces, regular and bold
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_every_font_is_embedded_and_subset(sample_pdfs, document, edition):

@@ -57,6 +57,7 @@ class PdfResult:
     layout_seconds: float
     write_seconds: float
     warnings: list[str] = field(default_factory=list)
+    fonts: list[str] = field(default_factory=list)  # the font names it embeds, without their subset tags
 
 
 class ConfinedFetcher(URLFetcher):
@@ -259,7 +260,7 @@ def write(rendered: RenderedDocument, job: WriteJob) -> WriteResult:
     result = write_pdf(rendered.html, roots={"plan": job.plan_folder, "templates": templates}, target=job.target,
                        where=job.where, variant=job.options.pdf_variant, strict=job.options.strict, layout=job.layout)
     warnings = list(result.warnings)
-    foreign = foreign_fonts(job.target, job.families) if job.families else []
+    foreign = foreign_fonts(result.fonts, job.families) if job.families else []
     if foreign:  # after writing: what the PDF really embeds, against what the theme names
         warnings.append(f"warning: embeds {', '.join(foreign)}, not a face of the theme's fonts "
                         "(a fallback for characters they lack)")
@@ -336,4 +337,12 @@ def write_pdf(
                 raise BuildError("\n".join(f"{where}: WeasyPrint: {message}" for message in warnings))
         written = time.perf_counter()
     # Cutting the fonts counts as writing: it replaces the subsetting WeasyPrint's write step does.
-    return PdfResult(len(document.pages), laid_out - started, written - laid_out + cutting, list(warnings))
+    return PdfResult(len(document.pages), laid_out - started, written - laid_out + cutting, list(warnings),
+                     embedded_fonts(document))
+
+
+def embedded_fonts(document: Document) -> list[str]:
+    """The names of the fonts a written PDF embeds, as its font dictionaries give them (BaseFont, without the
+    subset tag): read from the document WeasyPrint wrote, not from the file, which would mean parsing it again."""
+    names = (font.name.decode("latin-1").lstrip("/") for font in document.fonts.values())
+    return list(dict.fromkeys(name.split("+", 1)[1] if "+" in name[:7] else name for name in names))
