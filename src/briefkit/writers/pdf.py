@@ -40,6 +40,7 @@ from ..searchpath import TemplateFolders
 from . import WriteJob, WriteResult, layout_gate, page_layout
 from .cjk_justify import justified_cjk
 from .image_reuse import reused_images
+from .style_reuse import reused_style_sheets
 from .subset import covers, cut_for_document, needs_large_faces, read_manifest
 from .text_wrap import balanced_lines
 
@@ -282,7 +283,8 @@ def _lay_out(html: str, fetcher: ConfinedFetcher, base: str,
 def lay_out_installed(html: str, roots: dict[str, Path], base: str = "plan") -> Document:
     """The layout write_pdf makes of `html` (from the installed faces: the same metrics), without a PDF."""
     fetcher = ConfinedFetcher(roots)
-    with _weasyprint_warnings(), reused_images():  # the PDF writer reports the warnings; here they would repeat
+    # The PDF writer reports the warnings; here they would repeat.
+    with _weasyprint_warnings(), reused_images(), reused_style_sheets():
         document, _ = _lay_out(html, fetcher, base, _installed_faces())
     return document
 
@@ -303,7 +305,8 @@ def write_pdf(
     `layout`: a file to save the page count and the page of each id in (writers/page_layout.py)."""
     begun = time.perf_counter()
     fetcher = ConfinedFetcher(roots)
-    with _weasyprint_warnings() as warnings, _document_fonts(html) as font_config, reused_images():
+    with (_weasyprint_warnings() as warnings, _document_fonts(html) as font_config, reused_images(),
+          reused_style_sheets()):
         started = time.perf_counter()  # after cutting the fonts: that replaces work of the write step
         cutting = started - begun
         document, unsupported = _lay_out(html, fetcher, base, font_config)
