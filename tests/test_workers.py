@@ -264,3 +264,39 @@ def test_a_first_build_forks_its_workers_before_the_plan_model_loads(tmp_path: P
     (tmp_path / "output").mkdir()
     build()  # an output folder, but no records in it: cold, found out after the plans load
     assert record.read_text() == "False\nTrue\n"
+
+
+LIBRARIES = """
+import json, re, sys
+from pathlib import Path
+{load}
+maps = Path("/proc/self/maps").read_text()
+print(json.dumps(sorted(set(re.findall(r"\\S*lib(?:gobject|pango|pangoft2|harfbuzz|harfbuzz-subset|fontconfig)[-.][^/\\s]*",
+                                       maps)))))
+"""
+
+
+def test_the_workers_load_the_system_libraries_weasyprint_finds_itself():
+    """The first worker imports WeasyPrint with find_library answered from one ldconfig listing
+    (build_workers._libraries_looked_up_once): the same libraries must come in as WeasyPrint loads alone."""
+    def loaded(load: str) -> list[str]:
+        result = subprocess.run([sys.executable, "-c", LIBRARIES.format(load=load)], capture_output=True, text=True,
+                                timeout=120, check=True)
+        return json.loads(result.stdout)
+
+    ours = loaded("from briefkit import build_workers; build_workers.import_writers()")
+    assert ours == loaded("import weasyprint")
+    assert any("pango-1.0" in path for path in ours) and any("fontconfig" in path for path in ours)
+
+
+def test_the_quick_library_look_up_answers_as_find_library_does():
+    import ctypes.util
+
+    from briefkit.build_workers import _libraries_looked_up_once
+
+    names = ["gobject-2.0", "pango-1.0", "pangoft2-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "c", "m"]
+    expected = {name: ctypes.util.find_library(name) for name in names}
+    with _libraries_looked_up_once():
+        assert {name: ctypes.util.find_library(name) for name in names} == expected
+        assert ctypes.util.find_library("libgobject-2.0-0") is None  # WeasyPrint's Windows name: not a process
+    assert expected["pango-1.0"] == "libpango-1.0.so.0"

@@ -7,7 +7,14 @@ and the pipeline while this process loads, checks and renders the plans.
 
 from __future__ import annotations
 
+import ctypes.util
 import os
+import re
+import struct
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,8 +77,45 @@ def first_build(output: Path, force: bool) -> bool:
 
 def import_writers() -> None:
     """Import WeasyPrint, python-docx and the pipeline once, in the first worker, before it forks the others."""
+    with _libraries_looked_up_once():
+        from .writers import docx, pdf  # noqa: F401
     from . import pipeline  # noqa: F401  what a task is made of, and what writes it
-    from .writers import docx, pdf  # noqa: F401
+
+
+@contextmanager
+def _libraries_looked_up_once() -> Iterator[None]:
+    """While WeasyPrint is imported, ctypes.util.find_library answers from one `ldconfig -p` listing.
+
+    WeasyPrint asks cffi for each system library it uses (GObject, Pango, HarfBuzz, fontconfig...)
+    under several names, Windows' first; on Linux every name that is not a file goes through
+    find_library, which runs ldconfig and, for a name ldconfig does not list, gcc and ld: some
+    twenty processes and 0.3-0.4 s before the first worker can start. Here a name is looked up in
+    one listing, the way find_library reads it; a name the listing lacks is not found, and WeasyPrint
+    tries its next one, down to the library's file name (libpango-1.0.so.0), which the dynamic
+    loader finds itself. Elsewhere than Linux, or without ldconfig, find_library is left alone.
+    """
+    try:
+        listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, check=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        listing = None
+    if listing is None or not sys.platform.startswith("linux"):
+        yield
+        return
+    # The ABI tag find_library looks for (ctypes/util.py, _findSoname_ldconfig), e.g. "libc6,x86-64".
+    machine = f"{os.uname().machine}-{8 * struct.calcsize('l')}"
+    abi = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
+           "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}.get(machine, "libc6")
+
+    def find_library(name: str) -> str | None:
+        found = re.search(os.fsencode(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({re.escape(abi)}"), listing)
+        return os.fsdecode(found.group(1)) if found else None
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
 
 
 def _write(task: Any) -> Any:
