@@ -556,7 +556,7 @@ def doctor_command(context: click.Context, strict: bool) -> None:
 @click.argument("plans", nargs=-1, shell_complete=_complete_plans)
 @click.pass_context
 def clean_command(context: click.Context, plans: tuple[str, ...]) -> None:
-    """Remove built outputs (of PLAN, or of every plan and the template cache)."""
+    """Remove built outputs (of PLAN, or of every plan and the project's cache, .briefkit-cache/)."""
     project = _project(context)
     if plans:
         bad = [name for name in plans if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name)]
