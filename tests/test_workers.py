@@ -219,19 +219,26 @@ def test_only_the_first_worker_imports_weasyprint_and_python_docx(tmp_path: Path
 
 FORK_WATCH = """
 import sys
-from briefkit import build_workers
+from briefkit import build_workers, pipeline
 
-real = build_workers.import_writers
+real_import, real_load = build_workers.import_writers, pipeline.load_plans
 forks = sys.argv[1]
+loaded = False
+
+
+def load_plans(*args, **kwargs):
+    global loaded
+    loaded = True
+    return real_load(*args, **kwargs)
 
 
 def recording():  # runs in the first worker: what it inherited tells when it was forked
     with open(forks, "a") as record:
-        record.write(f"{'briefkit.model' in sys.modules}\\n")
-    real()
+        record.write(f"{loaded}\\n")
+    real_import()
 
 
-build_workers.import_writers = recording
+build_workers.import_writers, pipeline.load_plans = recording, load_plans
 from briefkit.cli import main
 
 sys.argv = ["build.py", "--project", sys.argv[2], "build", "--doc", "handout", "--lang", "en",
@@ -240,9 +247,9 @@ main()
 """
 
 
-def test_a_first_build_forks_its_workers_before_the_plan_model_loads(tmp_path: Path):
-    """So the first worker imports the writers while this process loads the plans; a later build knows
-    only once its plans are loaded (their build records) whether it needs workers at all."""
+def test_a_first_build_forks_its_workers_before_the_plans_load(tmp_path: Path):
+    """So the first worker imports the writers while this process loads, checks and renders the plans; a later
+    build knows only once its plans are loaded (their build records) whether it needs workers at all."""
     repo = Path(__file__).resolve().parents[1]
     shutil.copytree(repo / "templates", tmp_path / "templates")
     shutil.copytree(repo / "content", tmp_path / "content")

@@ -1,8 +1,9 @@
 """The build's writer processes: when they are forked and what they run (the pool itself is workers.py).
 
-This module imports nothing heavy, so that the command line can fork the workers of a first
-build before it loads the plan model: the first worker then imports WeasyPrint, python-docx
-and the pipeline while this process loads, checks and renders the plans.
+The command line forks the workers of a first build once it has imported the pipeline (the
+plan model, Jinja, pydantic: what both sides need, imported once) and before it loads any
+plan: the first worker then imports WeasyPrint and python-docx while this process loads,
+checks and renders the plans. This module imports nothing heavy itself.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def first_build(output: Path, force: bool) -> bool:
 
 
 def import_writers() -> None:
-    """Import WeasyPrint, python-docx and the pipeline once, in the first worker, before it forks the others."""
+    """Import WeasyPrint, python-docx and the pipeline (if the parent has not) once, in the first worker,
+    before it forks the others."""
     with _libraries_looked_up_once():
         from .writers import docx, pdf  # noqa: F401
     from . import pipeline  # noqa: F401  what a task is made of, and what writes it

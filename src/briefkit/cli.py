@@ -201,11 +201,12 @@ def build_command(context: click.Context, plans: tuple[str, ...], documents: tup
         click.echo(f"build stamp not used: {why}", err=True)
     stamp.remove(request)
     project = _project(context)
-    # Forked before the plan model loads, when the build is surely cold (build_workers.py).
-    with BuildWorkers(jobs, formats or DEFAULT_FORMATS, first_build(out or project.output, force)) as workers:
-        from .catalogue import load_catalogue
-        from .pipeline import BuildOptions, build
+    from .catalogue import load_catalogue
+    from .pipeline import BuildOptions, build
 
+    # Forked after the imports both sides need and before the plans load, when the build is surely cold
+    # (build_workers.py).
+    with BuildWorkers(jobs, formats or DEFAULT_FORMATS, first_build(out or project.output, force)) as workers:
         options = BuildOptions(documents, editions, formats or DEFAULT_FORMATS, out, strict, pdf_variant, jobs,
                                force, reference_doc)
         try:
@@ -307,9 +308,9 @@ def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | Non
                  force: bool, reference_doc: Path | None) -> None:
     """Build every document of PLAN in every language and format, then zip them with a manifest."""
     project = _project(context)
-    with BuildWorkers(jobs, tuple(FORMATS), first_build(out or project.output, force)) as workers:
-        from .pipeline import BuildOptions, build_packs
+    from .pipeline import BuildOptions, build_packs
 
+    with BuildWorkers(jobs, tuple(FORMATS), first_build(out or project.output, force)) as workers:
         options = BuildOptions(formats=tuple(FORMATS), out=out, strict=strict, jobs=jobs, force=force,
                                reference_doc=reference_doc)
         try:
