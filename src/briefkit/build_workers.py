@@ -90,17 +90,19 @@ def _libraries_looked_up_once() -> Iterator[None]:
 
     WeasyPrint asks cffi for each system library it uses (GObject, Pango, HarfBuzz, fontconfig...)
     under several names, Windows' first; on Linux every name that is not a file goes through
-    find_library, which runs ldconfig and, for a name ldconfig does not list, gcc and ld: some
-    twenty processes and 0.3-0.4 s before the first worker can start. Here a name is looked up in
+    find_library, which runs ldconfig and, for a name ldconfig does not list, gcc and ld: 86
+    processes (strace) and 0.3-0.4 s before the first worker could start. Here a name is looked up in
     one listing, the way find_library reads it; a name the listing lacks is not found, and WeasyPrint
     tries its next one, down to the library's file name (libpango-1.0.so.0), which the dynamic
     loader finds itself. Elsewhere than Linux, or without ldconfig, find_library is left alone.
     """
-    try:
-        listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, check=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        listing = None
-    if listing is None or not sys.platform.startswith("linux"):
+    listing = None
+    if sys.platform.startswith("linux"):
+        try:
+            listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, check=True, timeout=10).stdout
+        except (OSError, subprocess.SubprocessError):
+            pass
+    if listing is None:
         yield
         return
     # The ABI tag find_library looks for (ctypes/util.py, _findSoname_ldconfig), e.g. "libc6,x86-64".

@@ -204,11 +204,11 @@ def build_command(context: click.Context, plans: tuple[str, ...], documents: tup
     from .catalogue import load_catalogue
     from .pipeline import BuildOptions, build
 
+    options = BuildOptions(documents, editions, formats or DEFAULT_FORMATS, out, strict, pdf_variant, jobs, force,
+                           reference_doc)
     # Forked after the imports both sides need and before the plans load, when the build is surely cold
     # (build_workers.py).
-    with BuildWorkers(jobs, formats or DEFAULT_FORMATS, first_build(out or project.output, force)) as workers:
-        options = BuildOptions(documents, editions, formats or DEFAULT_FORMATS, out, strict, pdf_variant, jobs,
-                               force, reference_doc)
+    with BuildWorkers(jobs, options.formats, first_build(out or project.output, force)) as workers:
         try:
             known = load_catalogue(project.templates).documents
             unknown = [d for d in documents if d not in known]
@@ -310,9 +310,9 @@ def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | Non
     project = _project(context)
     from .pipeline import BuildOptions, build_packs
 
-    with BuildWorkers(jobs, tuple(FORMATS), first_build(out or project.output, force)) as workers:
-        options = BuildOptions(formats=tuple(FORMATS), out=out, strict=strict, jobs=jobs, force=force,
-                               reference_doc=reference_doc)
+    options = BuildOptions(formats=tuple(FORMATS), out=out, strict=strict, jobs=jobs, force=force,
+                           reference_doc=reference_doc)
+    with BuildWorkers(jobs, options.formats, first_build(out or project.output, force)) as workers:
         try:
             packs, report = build_packs(project, plans, options, progress=_progress_printer(), workers=workers)
         except BriefkitError as error:

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import io
 import os
+import shutil
 import tempfile
 import time
 import zipfile
@@ -91,6 +92,15 @@ def remove_stale_parts(folder: Path, older_than: float = 600.0) -> int:
                 part.unlink()
                 removed += 1
     return removed
+
+
+def prune_folders(parent: Path, keep: Path, count: int) -> None:
+    """Delete all but the `count` most recently used folders in `parent` (`keep` among those kept): caches
+    whose folders are named by what made them, and would otherwise grow with every change."""
+    others = sorted((path for path in parent.iterdir() if path.is_dir() and path != keep),
+                    key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in others[count - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_atomic(target: Path, data: bytes) -> None:

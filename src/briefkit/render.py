@@ -14,7 +14,6 @@ import hmac
 import os
 import re
 import secrets
-import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from .cache import source_fingerprint, user_cache
 from .catalogue import Catalogue, DocumentSpec, Theme, load_catalogue, load_labels, load_theme
 from .editions import EDITIONS
 from .errors import BriefkitError, TemplateError, UsageError
-from .files import display_path, write_atomic
+from .files import display_path, prune_folders, write_atomic
 from .headings import break_heading
 from .labels import Labeller, check_overrides
 from .model import LANGUAGES
@@ -288,18 +287,12 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     try:
         if not (folder / tool).is_dir():
             (folder / tool).mkdir(parents=True)
-            _prune(folder, keep=folder / tool)
+            prune_folders(folder, keep=folder / tool, count=3)  # the tool's three latest versions
     except OSError:
         return None  # a read-only cache folder: templates still build, only slower
     return _SignedBytecodeCache(folder / tool, secret)
 
 
-def _prune(folder: Path, keep: Path, count: int = 3) -> None:
-    """Drop the compiled templates of all but the `count` most recently started versions of the tool."""
-    others = sorted((path for path in folder.iterdir() if path.is_dir() and path != keep),
-                    key=lambda path: path.stat().st_mtime, reverse=True)
-    for old in others[count - 1:]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def cache_secret_path() -> Path:

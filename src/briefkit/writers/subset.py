@@ -36,14 +36,13 @@ import hashlib
 import json
 import os
 import re
-import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from ..cache import user_cache
-from ..files import write_atomic
+from ..files import prune_folders, write_atomic
 from ..fonts import FontFace, HarfBuzzCore, harfbuzz_core
 
 MANIFEST = "faces.json"
@@ -181,7 +180,7 @@ def cut_for_build(faces: list[FontFace], texts: list[str], cache: Path) -> Path 
     if not entries:
         return None
     write_atomic(folder / MANIFEST, json.dumps(entries, indent=1).encode("utf-8"))
-    _prune(cache, keep=folder)
+    prune_folders(cache, keep=folder, count=_KEEP_BUILDS)
     return folder
 
 
@@ -231,7 +230,7 @@ def cut_to_repertoires(faces: Iterable[tuple[FontFace, str]], cache: Path) -> Pa
     if not entries:
         return None
     write_atomic(folder / MANIFEST, json.dumps(entries).encode("utf-8"))
-    _prune(cache, keep=folder, count=_KEEP_MACHINE)
+    prune_folders(cache, keep=folder, count=_KEEP_MACHINE)
     return folder
 
 
@@ -337,8 +336,3 @@ def read_manifest(folder: Path) -> list[dict[str, Any]]:
     return [entry for entry in entries if isinstance(entry, dict) and (folder / str(entry.get("subset"))).is_file()]
 
 
-def _prune(cache: Path, keep: Path, count: int = _KEEP_BUILDS) -> None:
-    folders = sorted((path for path in cache.iterdir() if path.is_dir() and path != keep),
-                     key=lambda path: path.stat().st_mtime, reverse=True)
-    for old in folders[count - 1:]:
-        shutil.rmtree(old, ignore_errors=True)
