@@ -6,6 +6,7 @@ function of this module (the forked processes have it, as the build's workers ha
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -14,12 +15,16 @@ import subprocess
 import sys
 import textwrap
 import time
+import weakref
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
 
+from briefkit import pipeline, workers
 from briefkit.build_workers import BuildWorkers, first_build
-from briefkit.workers import Pool, WorkerDied
+from briefkit.errors import BriefkitError
+from briefkit.workers import Pool, WorkerDied, collector_paused
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self/stat").is_file(),
                                 reason="forks workers and reads /proc")
@@ -38,11 +43,26 @@ def _pool(count: int, folder: Path) -> Pool[tuple[str, Path], object]:
     return Pool(count, lambda: _warm_up_once(folder), _work)
 
 
+class _Node:
+    """An object in a cycle with itself: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+_left: list[weakref.ref[_Node]] = []  # in a worker: the cycles its last `cycles` task left behind
+
+
 def _work(task: tuple[str, Path]) -> object:
-    """`who`: which process this is; `hold`: say so in a file, wait for a release file, then write one; `die`, `raise`."""
+    """`who`: which process this is; `hold`: say so in a file, wait for a release file, then write one; `die`, `raise`;
+    `cycles`: leave 2,000 cycles behind, and say whether the collector is on and how many of the last task's live."""
     what, folder = task
     if what == "who":
         return os.getpid(), os.getppid(), _warmed_in
+    if what == "cycles":
+        living = sum(ref() is not None for ref in _left)
+        _left[:] = [weakref.ref(_Node()) for _ in range(2000)]
+        return gc.isenabled(), living
     if what == "hold":
         (folder / f"holding.{os.getpid()}").write_text(str(os.getppid()))
         while not (folder / "release").exists():
@@ -154,6 +174,61 @@ def test_a_pool_that_got_no_task_does_not_wait_for_the_warm_up(tmp_path: Path):
     begun = time.monotonic()
     pool.close()
     assert time.monotonic() - begun < 10
+
+
+@pytest.mark.parametrize(("piled_up", "living"), [
+    (workers._PILED_UP, 2000),  # a small build's garbage waits for the worker's exit
+    (1000, 0),  # past the budget: collected after the task, before the next
+])
+def test_a_worker_works_without_the_collector_and_collects_once_garbage_piles_up(
+        tmp_path: Path, monkeypatch, piled_up: int, living: int):
+    monkeypatch.setattr(workers, "_PILED_UP", piled_up)  # before the fork: the worker has it
+    pool = _pool(1, tmp_path)
+    assert pool.start()
+    try:
+        found = []
+        for _ in range(3):
+            pool.submit(("cycles", tmp_path))
+            found.append(_answers(pool, 1)[0])
+    finally:
+        pool.close()
+    assert found == [(False, 0), (False, living), (False, living)]
+    assert gc.isenabled()  # this process's collector is untouched
+
+
+@pytest.mark.parametrize("on_before", [True, False])
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_paused_collector_is_off_inside_and_as_it_was_after(on_before: bool, fails: bool):
+    (gc.enable if on_before else gc.disable)()
+    try:
+        with pytest.raises(ValueError) if fails else nullcontext(), collector_paused():
+            assert not gc.isenabled()
+            with collector_paused():  # nested: still off after the inner one ends
+                pass
+            assert not gc.isenabled()
+            if fails:
+                raise ValueError("a writer bug")
+        assert gc.isenabled() is on_before
+    finally:
+        gc.enable()
+
+
+def test_an_output_is_written_with_the_collector_paused(monkeypatch):
+    """In the worker or in this process (--jobs 1, the preview's worker): on again after the output, failed or not."""
+    seen = []
+
+    class Spec:
+        def writer(self):
+            def write(rendered, job):
+                seen.append(gc.isenabled())
+                raise BriefkitError("not written")
+            return write
+
+    monkeypatch.setitem(pipeline.FORMATS, "pdf", Spec())
+    task = pipeline.WriteTask(rendered=None, plan="p", format="pdf", job=None, key="k")  # type: ignore[arg-type]
+    assert isinstance(pipeline.write_output(task), BriefkitError)
+    assert seen == [False]
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize(("jobs", "formats", "pooled"), [

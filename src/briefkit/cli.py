@@ -24,6 +24,7 @@ from .diagnostics import STYLES, Diagnostics, parse_message, problems_of
 from .editions import EDITIONS
 from .errors import BriefkitError, ContentError, Problem
 from .files import display_path
+from .workers import collector_paused
 from .writers import DEFAULT_FORMATS, FORMATS
 
 # The plan model, Jinja and the checks load only in the commands that use them: a build the
@@ -182,6 +183,7 @@ def cli(context: click.Context, project_root: Path, templates: Path | None) -> N
 @click.option("--reference-doc", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="Word file whose page, headers, footers and styles the DOCX files take (see reference-doc).")
 @click.pass_context
+@collector_paused()  # one short process: its imports, checks and renders run without the collector (workers.py)
 def build_command(context: click.Context, plans: tuple[str, ...], documents: tuple[str, ...],
                   editions: tuple[str, ...], formats: tuple[str, ...], out: Path | None, jobs: int | None,
                   strict: bool, force: bool, pdf_variant: str | None, reference_doc: Path | None) -> None:
@@ -304,6 +306,7 @@ def _shown(path: Path) -> str:
 @click.option("--reference-doc", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="Word file whose page, headers, footers and styles the DOCX files take (see reference-doc).")
 @click.pass_context
+@collector_paused()
 def pack_command(context: click.Context, plans: tuple[str, ...], out: Path | None, jobs: int | None, strict: bool,
                  force: bool, reference_doc: Path | None) -> None:
     """Build every document of PLAN in every language and format, then zip them with a manifest."""

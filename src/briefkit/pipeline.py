@@ -36,7 +36,7 @@ from .project import Project
 from .provenance import source_commit, source_date
 from .render import RenderedDocument, Renderer, compiled_templates
 from .validate import LoadedPlan, load_plan
-from .workers import WorkerDied, exit_with_parent
+from .workers import WorkerDied, collector_paused, exit_with_parent
 from .writers import DEFAULT_FORMATS, FORMATS, WriteJob, WriteOptions
 
 
@@ -419,7 +419,8 @@ def write_output(task: WriteTask) -> Output | BriefkitError:
     begun = time.perf_counter()
     rendered = task.rendered
     try:
-        result = FORMATS[task.format].writer()(rendered, task.job)
+        with collector_paused():  # the cycle collector would walk the growing layout again and again (workers.py)
+            result = FORMATS[task.format].writer()(rendered, task.job)
     except BriefkitError as error:
         return error
     except Exception as error:  # noqa: BLE001  a writer bug must not take the other outputs down

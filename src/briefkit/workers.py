@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any, Generic, NoReturn, TypeVar
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
+
+
+_PILED_UP = 500_000  # tracked objects a worker lets pile up before it collects (about 125 bytes each, measured)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for one stretch of work (a build's start, an output's writing), then as it was.
+
+    Laying out a document builds a large graph of boxes, styles and lines and drops it again
+    through reference counting: it leaves almost no cycles (a whole build with the collector
+    off peaks 16% higher, one 2,000-action document not at all). The collector, though, walks
+    that graph over and over while it grows: 10% of a build's CPU, 18% of a 2,000-action
+    document's (measured with gc.callbacks). Back on after the stretch, the collector's next
+    pass takes the young objects the stretch left, cycles included. Usable as a decorator;
+    nested stretches leave it off until the outermost ends. It is one switch per process:
+    another thread's garbage waits for the stretch too.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 class WorkerDied:
@@ -127,6 +154,7 @@ def _child(others: list[Connection], body: Callable[..., None], *args: Any) -> N
     try:
         for end in others:  # pipe ends of other processes: held here, they would hide those processes' exit
             end.close()
+        gc.disable()  # a worker collects cycles itself, between tasks (_serve)
         body(*args)
     except BaseException:  # noqa: BLE001  Ctrl-C, or a broken pipe: the main process says what happened
         os._exit(1)
@@ -136,6 +164,7 @@ def _child(others: list[Connection], body: Callable[..., None], *args: Any) -> N
 def _first_worker(ends: list[Connection], warm_up: Callable[[], None], work: Callable[[Any], Any]) -> None:
     """Warm up, fork the other workers from this warm process, then work as worker 0 and wait for them."""
     warm_up()
+    gc.freeze()  # the imported modules live as long as the worker: no collection needs to walk them
     forked = []
     for number in range(1, len(ends)):
         try:
@@ -163,7 +192,14 @@ def _reap(pid: int) -> None:
 
 
 def _serve(end: Connection, work: Callable[[Any], Any]) -> None:
-    """Do each task that arrives, until the main process ends the pipe (the build is over, or was killed)."""
+    """Do each task that arrives, until the main process ends the pipe (the build is over, or was killed).
+
+    The cycle collector stays off (see collector_paused): after a task, once _PILED_UP tracked objects
+    have piled up since the last collection, the worker collects, between two tasks. Freeing a
+    laid-out document's cycles costs most of a collection (about 0.1 s for a 12-page report); a
+    worker of a small build never pays it, the process's exit frees them at once, and a long
+    build's workers hold at most about that many objects of garbage (some tens of MB).
+    """
     while True:
         try:
             task = end.recv()
@@ -174,6 +210,8 @@ def _serve(end: Connection, work: Callable[[Any], Any]) -> None:
             end.send(result)
         except OSError:  # the main process is gone or stopped the build: nobody wants the result
             return
+        if gc.get_count()[0] >= _PILED_UP:
+            gc.collect()
 
 
 def exit_with_parent(parent: int) -> None:
