@@ -1,7 +1,8 @@
 """PDF benchmark: per document and edition, pages, render/layout/write seconds and seconds per page.
 
-Medians over --runs runs in one process (fonts stay loaded, as in a real
-build's worker); the first, cold run is reported separately. As in a build, the
+Medians over --runs runs in one process (fonts stay loaded and the cycle
+collector paused while a PDF is written, as in a real build's worker); the
+first, cold run is reported separately. As in a build, the
 theme's large (CJK) faces are prepared first (reported as set-up): cut once
 per machine to their scripts' standard character sets (kept in the user's
 cache, so only the first run pays it), and, for PDFs with a character outside
@@ -38,6 +39,7 @@ sys.path.insert(0, str(REPO / "src"))
 from briefkit.fonts import find_family  # noqa: E402
 from briefkit.project import Project  # noqa: E402
 from briefkit.render import Renderer  # noqa: E402
+from briefkit.workers import collector_paused  # noqa: E402
 from briefkit.writers.pdf import write_pdf  # noqa: E402
 
 try:  # --against runs this script on older trees too: before the build's font cut, WeasyPrint subset alone
@@ -114,10 +116,11 @@ def main() -> None:
                     begun = time.perf_counter()
                     rendered = renderer.render(loaded, document, edition)
                     renders.append(time.perf_counter() - begun)
-                    result = write_pdf(
-                        rendered.html, roots={"plan": loaded.folder, "templates": templates},
-                        target=Path(out) / f"{document}.{edition}.pdf", where=document,
-                    )
+                    with collector_paused():  # as a build's worker writes (pipeline.write_output)
+                        result = write_pdf(
+                            rendered.html, roots={"plan": loaded.folder, "templates": templates},
+                            target=Path(out) / f"{document}.{edition}.pdf", where=document,
+                        )
                     if first_pdf is None:
                         first_pdf = renders[-1] + result.layout_seconds + result.write_seconds
                     layouts.append(result.layout_seconds)
