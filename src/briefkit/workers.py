@@ -197,8 +197,8 @@ def _serve(end: Connection, work: Callable[[Any], Any]) -> None:
     The cycle collector stays off (see collector_paused): after a task, once _PILED_UP tracked objects
     have piled up since the last collection, the worker collects, between two tasks. Freeing a
     laid-out document's cycles costs most of a collection (about 0.1 s for a 12-page report); a
-    worker of a small build never pays it, the process's exit frees them at once, and a long
-    build's workers hold at most about that many objects of garbage (some tens of MB).
+    worker of a small build never pays it (its exit hands the memory back whole), and a long
+    build's workers each hold at most about that many objects of garbage (about 60 MB).
     """
     while True:
         try:
