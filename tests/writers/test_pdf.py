@@ -17,6 +17,8 @@ from briefkit.project import Project
 from briefkit.writers.pdf import ConfinedFetcher
 from conftest import REPO
 
+from .glyphs import glyphs_drawn_otherwise
+
 DOCUMENTS = ("press-brief", "stakeholder-report", "handout")
 EDITIONS = ("en", "zh", "bilingual")
 PAGES = {"press-brief": (2, 4), "stakeholder-report": (6, 20), "handout": (1, 2)}
@@ -113,6 +115,15 @@ def test_every_font_is_embedded_and_subset(sample_pdfs, document, edition):
     names = " ".join(line.split()[0] for line in listing)
     if edition != "en":
         assert "CJK-SC" in names
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_every_reader_draws_the_same_glyphs(sample_pdfs, document, edition):
+    """pdf.js and Acrobat find a CID font's glyph by CID, Poppler by glyph id: in our cut CJK faces the two
+    must agree, or a Chinese PDF shows blanks in a browser while pdftoppm shows it right."""
+    path = sample_pdfs / f"{document}.{edition}.pdf"
+    assert glyphs_drawn_otherwise(path) == []
 
 
 def test_bookmarks_metadata_and_tags(sample_pdfs):

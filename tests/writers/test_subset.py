@@ -27,6 +27,8 @@ from briefkit.writers.subset import (
 )
 from conftest import REPO
 
+from .glyphs import glyphs_drawn_otherwise
+
 FAMILIES = ("Noto Serif", "Noto Serif CJK SC", "Noto Sans", "Noto Sans CJK SC")
 CHINESE = "上海推出10项专项行动，全力打响“上海制造”品牌。主任陈鸣波介绍：到2020年，先进制造业增加值占比约70%。"
 OTHER = "鑫犇龘：另一份文件里的字。"
@@ -85,6 +87,7 @@ def test_small_faces_give_the_same_text_fonts_positions_and_pages(tmp_path, font
     assert _fonts(small) == _fonts(installed)
     assert any("CJK" in row[0] for row in _fonts(small))
     assert all(row[3:] == ["yes", "yes", "yes"] for row in _fonts(small)), "embedded, subset, with ToUnicode"
+    assert glyphs_drawn_otherwise(small) == [], "pdf.js and Acrobat draw the glyphs Poppler draws"
     assert [line for line in _run("pdfinfo", str(small)).splitlines() if line.startswith("Pages:")] == \
         [line for line in _run("pdfinfo", str(installed)).splitlines() if line.startswith("Pages:")]
     # The point of it: no 60,000-entry tables in every PDF.
@@ -121,6 +124,7 @@ def _same_page(one: Path, other: Path) -> None:
     assert _run("pdftotext", "-bbox", str(one), "-") == _run("pdftotext", "-bbox", str(other), "-")
     assert _fonts(one) == _fonts(other)
     assert all(row[3:] == ["yes", "yes", "yes"] for row in _fonts(one)), "embedded, subset, with ToUnicode"
+    assert glyphs_drawn_otherwise(one) == [], "pdf.js and Acrobat draw the glyphs Poppler draws"
 
 
 def test_faces_cut_to_the_standard_set_give_the_same_text_fonts_positions_and_pages(tmp_path, fonts_from, repertoire):

@@ -26,6 +26,10 @@ embedded faces are larger than a PDF's own cut (their glyph ids run to about
 15,000, and WeasyPrint keeps ids: metrics and charstring tables that long), so
 such a PDF is about 135 KB larger. A PDF with a character outside the
 standard (a rare name) takes the two steps above.
+
+Every cut gives its CID-keyed CFF faces an identity charset (cff_charset.py):
+HarfBuzz renumbers glyphs but keeps their CIDs, and PDF readers that find a
+glyph by CID (pdf.js, Acrobat) then drew blanks where Poppler drew the text.
 """
 
 from __future__ import annotations
@@ -44,13 +48,14 @@ from typing import Any
 from ..cache import user_cache
 from ..files import prune_folders, write_atomic
 from ..fonts import FontFace, HarfBuzzCore, harfbuzz_core
+from .cff_charset import with_identity_charset
 
 MANIFEST = "faces.json"
 # Faces with fewer glyphs (the Latin Noto faces: about 3,000) cost WeasyPrint little to subset.
 LARGE_FACE_GLYPHS = 10_000
 _KEEP_BUILDS = 4  # subset folders kept in the cache: the current one and a few to go back to
 _KEEP_MACHINE = 8  # repertoire folders kept in the user's cache: projects with other theme fonts share it
-_FORMAT = "2"  # bump when the way subsets are made changes
+_FORMAT = "3"  # bump when the way subsets are made changes (3: CFF charsets are the identity)
 
 # Characters WeasyPrint may draw that are not in the HTML's text: counter styles (decimal,
 # CJK and roman numerals), list markers, default quotes, hyphenation and ellipsis marks.
@@ -133,7 +138,9 @@ class _HarfBuzz:
                 hb.hb_blob_destroy(blob)
             finally:
                 hb.hb_face_destroy(result)
-            return content or None
+            # HarfBuzz renumbers the glyphs and keeps their CIDs: PDF readers that look glyphs up by
+            # CID would draw the wrong ones (cff_charset.py).
+            return with_identity_charset(content) if content else None
         finally:
             subset.hb_subset_input_destroy(plan)
 
