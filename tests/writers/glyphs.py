@@ -33,6 +33,7 @@ def _check_stream(content: bytes, resources: Any, found: list[str]) -> None:
     fonts = resources.get("/Font", {})
     fonts = fonts.get_object() if hasattr(fonts, "get_object") else fonts
     charsets: dict[str, list[int] | None] = {}
+    encodings: dict[str, dict[int, int]] = {}
     current: str | None = None
     for match in _SHOWN.finditer(content):
         if match.group(1):
@@ -41,22 +42,37 @@ def _check_stream(content: bytes, resources: Any, found: list[str]) -> None:
         if current is None or f"/{current}" not in fonts:
             continue
         if current not in charsets:
-            charsets[current] = _cids_by_glyph(fonts[f"/{current}"].get_object())
-        cids = charsets[current]
+            font = fonts[f"/{current}"].get_object()
+            charsets[current] = _cids_by_glyph(font)
+            encodings[current] = _encoding(font)
+        cids, encoding = charsets[current], encodings[current]
         if cids is None:
             continue
         strings = re.findall(rb"<([0-9a-fA-F]*)>", match.group(2)) if match.group(2) is not None else [match.group(3)]
         for hexes in strings:
             for start in range(0, len(hexes), 4):
                 code = int(hexes[start:start + 4], 16)
-                drawn = cids.index(code) if code in cids else None
-                if drawn != code:
-                    found.append(f"{current}: code {code} -> CID {code} is glyph {drawn}")
+                cid = encoding.get(code, code)
+                drawn = cids.index(cid) if cid in cids else None
+                meant = code if code < len(cids) else 0  # past the last glyph: .notdef
+                if drawn != meant:
+                    found.append(f"{current}: code {code} -> CID {cid} is glyph {drawn}, not {meant}")
     xobjects = resources.get("/XObject", {})
     for xobject in (xobjects.get_object() if hasattr(xobjects, "get_object") else xobjects).values():
         form = xobject.get_object()
         if form.get("/Subtype") == "/Form":
             _check_stream(form.get_data(), form.get("/Resources") or resources, found)
+
+
+def _encoding(font: Any) -> dict[int, int]:
+    """The codes an embedded CMap maps to other CIDs (WeasyPrint's for glyphs a face lacks: CID 0); {} for
+    /Identity-H, where each code is its CID."""
+    encoding = font.get("/Encoding")
+    if encoding is None or isinstance(encoding.get_object(), str):
+        return {}
+    text = encoding.get_object().get_data().decode("latin-1")
+    return {int(code, 16): int(cid) for block in re.findall(r"begincidchar(.*?)endcidchar", text, re.DOTALL)
+            for code, cid in re.findall(r"<([0-9a-fA-F]+)>\s+(\d+)", block)}
 
 
 def _cids_by_glyph(font: Any) -> list[int] | None:

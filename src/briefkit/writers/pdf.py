@@ -39,6 +39,7 @@ from ..render import RenderedDocument
 from ..searchpath import TemplateFolders
 from . import WriteJob, WriteResult, layout_gate, page_layout
 from .cjk_justify import justified_cjk
+from .compact_glyphs import compact_glyph_ids
 from .image_reuse import reused_images
 from .style_reuse import reused_style_sheets
 from .subset import covers, cut_for_document, needs_large_faces, read_manifest
@@ -322,7 +323,7 @@ def write_pdf(
         if fetcher.refused:
             raise BuildError("\n".join(f"{where}: {message}" for message in fetcher.refused))
         warnings.extend(check_layout(document))
-        with atomic_output(target) as stream:
+        with atomic_output(target) as stream, compact_glyph_ids():
             document.write_pdf(
                 stream,
                 pdf_variant=variant,

@@ -154,6 +154,11 @@ def _harfbuzz() -> _HarfBuzz | None:
         return None  # no HarfBuzz-Subset: PDFs embed from the installed faces (doctor reports it)
 
 
+def harfbuzz_subset_library() -> _HarfBuzz | None:
+    """HarfBuzz and HarfBuzz-Subset as this module binds them (None: not installed), for compact_glyphs.py."""
+    return _harfbuzz()
+
+
 def needs_large_faces(html: str) -> bool:
     """Whether a PDF of `html` shows CJK text, and so draws from the large faces."""
     return any(ord(char) >= 0x2E80 for char in set(_COMMENTS.sub("", html)))

@@ -1,0 +1,231 @@
+"""A large face embedded in a PDF -> a font program numbered 0..n for the n glyphs the PDF shows.
+
+WeasyPrint embeds a subset that keeps the face's glyph ids: for a CJK face cut
+to its standard character set (subset.py) the ids a page shows run to about
+15,000, so each embedded face carries metrics, charset and charstring offsets
+for every glyph up to the highest shown, 150-180 KB, which WeasyPrint subsets
+twice and pydyf compresses at level 9. Four such faces are most of what a short
+Chinese PDF costs beyond its English twin (measured: about 0.14 s a PDF).
+
+While `compact_glyph_ids()` is active, each text operand is kept as an object
+that is written out only when the PDF is (pydyf writes an item it does not know
+by str()), so the ids it shows can still be renumbered. When the fonts are
+embedded, each large face is subset once by HarfBuzz without keeping ids; the
+numbering HarfBuzz chose (hb_subset_plan_old_to_new_glyph_mapping) renumbers
+the widths, the ToUnicode map and, as the PDF is written, the text operands.
+The faces' CFF charsets are made the identity (cff_charset.py), so a reader
+that finds glyphs by CID draws the same glyphs. Layout is untouched: only the
+numbers in the written PDF change.
+
+Anything unusual keeps WeasyPrint's own embedding for that font: a small face,
+a bitmap, colour or variable face, a font used in a form field, a glyph the
+face lacks (WeasyPrint draws it as .notdef through an Encoding CMap), a text
+operand drawn while no font was set, or a HarfBuzz without the plan calls.
+Installed only on the WeasyPrint version it was tested with.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import weasyprint
+import weasyprint.pdf as weasyprint_pdf
+from weasyprint.pdf.stream import Stream
+from weasyprint.text.ffi import ffi
+
+from .cff_charset import with_identity_charset
+from .cjk_justify import TESTED_VERSION
+from .subset import LARGE_FACE_GLYPHS, harfbuzz_subset_library
+
+# hb_subset_flags_t and hb_subset_sets_t (hb-subset.h), as WeasyPrint 70 sets them for its own subsets
+_FLAG_NO_HINTING, _FLAG_DESUBROUTINIZE, _FLAG_PASSTHROUGH_UNRECOGNIZED = 0x1, 0x4, 0x20
+_SET_GLYPH_INDEX, _SET_DROP_TABLE_TAG = 0, 3
+_DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT",
+                   b"SVG ")
+_HEX = re.compile(r"<([0-9a-f]*)>")
+_ORIGINAL_BUILD_FONTS = weasyprint_pdf.build_fonts_dictionary
+_ACTIVE: list[_Renumbering] = []  # the PDF being written, while compact_glyph_ids() is active
+
+
+class _Renumbering:
+    """The glyph ids each font's text shows in one PDF, and the new ids of the fonts embedded compactly."""
+
+    def __init__(self) -> None:
+        self.shown: dict[str, set[int]] = {}
+        self.new_ids: dict[str, dict[int, int]] = {}
+        self.unattributed = False  # text shown with no font set: renumber nothing in this PDF
+
+    def operand(self, font: str, text: str) -> str:
+        """A TJ operand, renumbered if its font was embedded compactly."""
+        new_ids = self.new_ids.get(font)
+        if new_ids is None:
+            return text
+        return _HEX.sub(lambda match: "<" + "".join(
+            f"{new_ids[int(match[1][start:start + 4], 16)]:04x}" for start in range(0, len(match[1]), 4)) + ">",
+            text)
+
+
+class _ShownText:
+    """One TJ operation, written as the PDF is: by then its font's glyph ids are final."""
+
+    __slots__ = ("font", "renumbering", "text")
+
+    def __init__(self, renumbering: _Renumbering, font: str, text: str) -> None:
+        self.renumbering, self.font, self.text = renumbering, font, text
+
+    def __str__(self) -> str:
+        return f"[{self.renumbering.operand(self.font, self.text)}] TJ"
+
+
+def _show_text(self: Any, text: str) -> None:
+    renumbering = _ACTIVE[-1] if _ACTIVE else None
+    current = self._current_font
+    if renumbering is None or not isinstance(text, str):
+        self.stream.append(b"[" + (text if isinstance(text, bytes) else str(text).encode("ascii")) + b"] TJ")
+        return
+    if current is None:
+        renumbering.unattributed = True
+        self.stream.append(b"[" + text.encode("ascii") + b"] TJ")
+        return
+    font = current[0]
+    shown = renumbering.shown.setdefault(font, set())
+    for match in _HEX.finditer(text):
+        hexes = match[1]
+        shown.update(int(hexes[start:start + 4], 16) for start in range(0, len(hexes), 4))
+    self.stream.append(_ShownText(renumbering, font, text))
+
+
+def _build_fonts_dictionary(pdf: Any, fonts: dict[Any, Any], compress: bool, subset: bool,
+                            options: dict[str, Any]) -> Any:
+    renumbering = _ACTIVE[-1] if _ACTIVE else None
+    if renumbering is not None and subset and not renumbering.unattributed:
+        by_hash: dict[str, list[Any]] = {}
+        for font in fonts.values():
+            by_hash.setdefault(font.hash, []).append(font)
+        for font_hash, same_file in by_hash.items():
+            _embed_compactly(renumbering, font_hash, same_file, bool(options.get("hinting")))
+    return _ORIGINAL_BUILD_FONTS(pdf, fonts, compress, subset, options)
+
+
+def _embed_compactly(renumbering: _Renumbering, font_hash: str, same_file: list[Any], hinting: bool) -> None:
+    """Subset the face of `same_file` (WeasyPrint's fonts of one face) with compact ids, if it is worth it."""
+    first = same_file[0]
+    if (first.glyph_count < LARGE_FACE_GLYPHS or first.bitmap or first.png or first.svg or first.colr
+            or "fvar" in first.tables or any(font.used_in_forms or font.missing for font in same_file)):
+        return
+    glyphs = set(renumbering.shown.get(font_hash, ())) | {0}
+    for font in same_file:
+        glyphs.update(font.to_unicode, font.widths)
+    compact = _compact_subset(int(ffi.cast("uintptr_t", first.hb_face)), sorted(glyphs), hinting)
+    if compact is None:
+        return
+    content, new_ids = compact
+    if not glyphs <= new_ids.keys():
+        return
+    for font in same_file:
+        font.widths = {new_ids[glyph]: width for glyph, width in font.widths.items()}
+        font.to_unicode = {new_ids[glyph]: text for glyph, text in font.to_unicode.items()}
+    first.file_content = content
+    first.subset = _already_subset  # Font.clean() would subset the installed face again, keeping ids
+    renumbering.new_ids[font_hash] = new_ids
+
+
+def _already_subset(to_unicode: dict[int, str], hinting: bool) -> None:
+    """Font.subset for a font embedded compactly: its file content is already the subset."""
+
+
+@functools.cache
+def _plan_calls() -> Any:
+    """HarfBuzz-Subset with the plan calls typed for ctypes; None when this HarfBuzz lacks them."""
+    library = harfbuzz_subset_library()
+    if library is None:
+        return None
+    pointer, unsigned = ctypes.c_void_p, ctypes.c_uint
+    signatures: list[tuple[Any, str, Any, list[Any]]] = [
+        (library.subset, "hb_subset_input_create_or_fail", pointer, []),
+        (library.subset, "hb_subset_input_set", pointer, [pointer, unsigned]),
+        (library.subset, "hb_subset_input_set_flags", None, [pointer, unsigned]),
+        (library.subset, "hb_subset_input_destroy", None, [pointer]),
+        (library.subset, "hb_subset_plan_create_or_fail", pointer, [pointer, pointer]),
+        (library.subset, "hb_subset_plan_old_to_new_glyph_mapping", pointer, [pointer]),
+        (library.subset, "hb_subset_plan_execute_or_fail", pointer, [pointer]),
+        (library.subset, "hb_subset_plan_destroy", None, [pointer]),
+        (library.hb, "hb_map_get", unsigned, [pointer, unsigned]),
+        (library.hb, "hb_tag_from_string", unsigned, [ctypes.c_char_p, ctypes.c_int]),
+    ]
+    try:
+        for where, name, restype, argtypes in signatures:
+            function = getattr(where, name)
+            function.restype, function.argtypes = restype, argtypes
+    except AttributeError:
+        return None
+    return library
+
+
+def _compact_subset(face: int, glyphs: list[int], hinting: bool) -> tuple[bytes, dict[int, int]] | None:
+    """The face reduced to `glyphs`, numbered 0..n in their order, and each old id's new one; None on failure."""
+    library = _plan_calls()
+    if library is None:
+        return None
+    hb, subset = library.hb, library.subset
+    request = subset.hb_subset_input_create_or_fail()
+    if not request:
+        return None
+    try:
+        kept = subset.hb_subset_input_set(request, _SET_GLYPH_INDEX)
+        for glyph in glyphs:
+            hb.hb_set_add(kept, glyph)
+        dropped = subset.hb_subset_input_set(request, _SET_DROP_TABLE_TAG)
+        for tag in _DROPPED_TABLES:
+            hb.hb_set_add(dropped, hb.hb_tag_from_string(tag, -1))
+        flags = _FLAG_PASSTHROUGH_UNRECOGNIZED | _FLAG_DESUBROUTINIZE | (0 if hinting else _FLAG_NO_HINTING)
+        subset.hb_subset_input_set_flags(request, flags)
+        plan = subset.hb_subset_plan_create_or_fail(face, request)
+        if not plan:
+            return None
+        try:
+            mapping = subset.hb_subset_plan_old_to_new_glyph_mapping(plan)
+            new_ids = {glyph: hb.hb_map_get(mapping, glyph) for glyph in glyphs}
+            if any(new >= 0xFFFF for new in new_ids.values()):  # HB_MAP_VALUE_INVALID: a glyph not kept
+                return None
+            result = subset.hb_subset_plan_execute_or_fail(plan)
+            if not result:
+                return None
+            try:
+                blob = hb.hb_face_reference_blob(result)
+                length = ctypes.c_uint()
+                data = hb.hb_blob_get_data(blob, ctypes.byref(length))
+                content = ctypes.string_at(data, length.value) if data else b""
+                hb.hb_blob_destroy(blob)
+            finally:
+                hb.hb_face_destroy(result)
+        finally:
+            subset.hb_subset_plan_destroy(plan)
+    finally:
+        subset.hb_subset_input_destroy(request)
+    return (with_identity_charset(content), new_ids) if content else None
+
+
+@contextmanager
+def compact_glyph_ids() -> Iterator[None]:
+    """Within the block, PDFs written embed their large faces numbered compactly (see the module's docstring)."""
+    if weasyprint.__version__ != TESTED_VERSION or _plan_calls() is None:
+        yield
+        return
+    outermost = not _ACTIVE
+    _ACTIVE.append(_Renumbering())
+    if outermost:  # pydyf's show_text, which WeasyPrint's Stream inherits, is shadowed until the block ends
+        Stream.show_text = _show_text
+        weasyprint_pdf.build_fonts_dictionary = _build_fonts_dictionary
+    try:
+        yield
+    finally:
+        _ACTIVE.pop()
+        if outermost:
+            weasyprint_pdf.build_fonts_dictionary = _ORIGINAL_BUILD_FONTS
+            del Stream.show_text
