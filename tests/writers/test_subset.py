@@ -90,8 +90,8 @@ def test_small_faces_give_the_same_text_fonts_positions_and_pages(tmp_path, font
     assert glyphs_drawn_otherwise(small) == [], "pdf.js and Acrobat draw the glyphs Poppler draws"
     assert [line for line in _run("pdfinfo", str(small)).splitlines() if line.startswith("Pages:")] == \
         [line for line in _run("pdfinfo", str(installed)).splitlines() if line.startswith("Pages:")]
-    # The point of it: no 60,000-entry tables in every PDF.
-    assert small.stat().st_size < installed.stat().st_size / 2
+    # No 60,000-entry tables in either: the installed faces are embedded numbered compactly too
+    # (compact_glyphs.py, which has its own tests); the small faces' point is a quicker layout and write.
 
 
 def test_a_pdf_does_not_depend_on_the_rest_of_the_build(tmp_path, fonts_from):
@@ -132,7 +132,6 @@ def test_faces_cut_to_the_standard_set_give_the_same_text_fonts_positions_and_pa
     fonts_from(None, repertoire)
     shared = _write(tmp_path, "shared")
     _same_page(shared, installed)
-    assert shared.stat().st_size < installed.stat().st_size / 2
     assert _write(tmp_path, "again").read_bytes() == shared.read_bytes()  # the warm configuration: same bytes
 
 
