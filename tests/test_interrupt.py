@@ -48,12 +48,14 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _start(project: Path, log: str) -> subprocess.Popen[bytes]:
+def _start(project: Path, log: str, own_group: bool = False) -> subprocess.Popen[bytes]:
+    """`own_group`: in a process group of its own, as a terminal's foreground job is (Ctrl-C signals it all)."""
     command = [sys.executable, str(REPO / "build.py"), "--project", str(project), "build", PLAN,
                "--format", "pdf", "--jobs", "2", "--force"]
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1525658400"}
     with open(project / f"{log}.log", "wb") as stream:
-        return subprocess.Popen(command, cwd=project, env=env, stdout=stream, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=project, env=env, stdout=stream, stderr=subprocess.STDOUT,
+                                process_group=0 if own_group else None)
 
 
 def _children() -> dict[int, list[int]]:
@@ -213,6 +215,27 @@ def test_killing_the_main_process_leaves_no_truncated_file_and_a_rerun_completes
     strays = _strays(folder)
     assert len(strays) <= len(workers), strays
     _rerun_completes(project, strays)
+
+
+@pytest.mark.parametrize("whom", ["the whole job, as Ctrl-C in a terminal", "the main process alone"])
+def test_ctrl_c_stops_the_build_with_exit_130_and_leaves_only_whole_files(project: Path, reaper, whom):
+    build = _start(project, "interrupted", own_group=True)
+    reaper.append(build.pid)
+    _, workers = _wait_for_a_writing_worker(build)
+    reaper.extend(workers)
+    if whom.startswith("the whole job"):
+        os.killpg(build.pid, signal.SIGINT)
+    else:
+        os.kill(build.pid, signal.SIGINT)
+    assert build.wait(timeout=60) == 130, "128 + SIGINT, as shells report a command stopped by Ctrl-C"
+    said = (project / "interrupted.log").read_text(encoding="utf-8")
+    assert said.rstrip().endswith("Interrupted: nothing half-written was left; run the command again to finish.")
+    assert "Traceback" not in said
+    folder = _outputs(project)
+    _settle(workers, folder)
+    assert not any(_alive(worker) for worker in workers), "workers outlived the interrupted build"
+    _assert_no_truncated_pdf(folder)
+    _rerun_completes(project, _strays(folder))
 
 
 def test_workers_exit_when_the_main_process_is_killed(project: Path, reaper):

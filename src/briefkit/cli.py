@@ -1,6 +1,6 @@
 """The command line: the only module that prints or exits.
 
-Exit codes: 0 ok, 1 build failure, 2 usage or content error. Messages go to
+Exit codes: 0 ok, 1 build failure, 2 usage or content error, 130 interrupted. Messages go to
 stderr; listings and schemas to stdout.
 """
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 EXIT_OK, EXIT_BUILD, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: what shells and CI runners report for a command stopped by Ctrl-C
 # translate.FORMATS' names (test_stamp holds them equal): importing translate loads the plan model and cn2an
 EXCHANGE_FORMATS = ("xliff", "po")
 
@@ -158,7 +159,7 @@ def cli(context: click.Context, project_root: Path, templates: Path | None) -> N
     """briefkit: one bilingual plan in YAML -> a validated press pack (PDF, DOCX, HTML).
 
     \b
-    Exit codes: 0 ok, 1 build failure, 2 usage or content error.
+    Exit codes: 0 ok, 1 build failure, 2 usage or content error, 130 interrupted (Ctrl-C).
     """
     context.obj = (project_root, templates)  # made into a Project by _project(), when a command needs one
 
@@ -698,4 +699,23 @@ def translate_import_command(context: click.Context, plan: str, file: Path) -> N
 
 
 def main() -> None:
-    cli(prog_name="briefkit")
+    """Click's standalone handling, except that Ctrl-C exits 130, as shells expect, not 1 ("Aborted!")."""
+    try:
+        returned = cli.main(prog_name="briefkit", standalone_mode=False)
+    except click.exceptions.Abort as abort:
+        if not isinstance(abort.__cause__, KeyboardInterrupt):
+            click.echo("Aborted!", err=True)  # an end of input at a prompt, as click says it
+            sys.exit(EXIT_BUILD)
+        _interrupted()
+    except KeyboardInterrupt:  # after the command, while click tears its context down
+        _interrupted()
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(returned if isinstance(returned, int) else EXIT_OK)  # --help and --version give their code
+
+
+def _interrupted() -> None:
+    # Outputs are written under a temporary name and renamed into place: none is left half-written.
+    click.echo("Interrupted: nothing half-written was left; run the command again to finish.", err=True)
+    sys.exit(EXIT_INTERRUPTED)
