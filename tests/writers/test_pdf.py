@@ -258,6 +258,7 @@ def test_traditional_edition_uses_tc_faces_and_says_it_is_machine_converted(proj
     assert "經OpenCC自動轉換為繁體中文" in text.replace(" ", "")
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert "CJK-TC" in fonts and "CJK-SC" not in fonts
+    assert glyphs_drawn_otherwise(path) == [], "faces cut to Big5 draw the same in every reader"
     reader = PdfReader(path)
     assert reader.metadata["/conversion"].startswith("Machine-converted from Simplified Chinese with OpenCC")
     assert reader.trailer["/Root"]["/Lang"] == "zh-Hant"
