@@ -56,7 +56,7 @@ class _Renumbering:
     """The glyph ids each font's text shows in one PDF, and the new ids of the fonts embedded compactly."""
 
     def __init__(self) -> None:
-        self.shown: dict[str, set[int]] = {}
+        self.shown: dict[str, list[str]] = {}  # each font's TJ operands, read only for the fonts worth compacting
         self.new_ids: dict[str, dict[int, int]] = {}
         self.unattributed = False  # text shown with no font set: renumber nothing in this PDF
 
@@ -93,10 +93,7 @@ def _show_text(self: Any, text: str) -> None:
         self.stream.append(b"[" + text.encode("ascii") + b"] TJ")
         return
     font = current[0]
-    shown = renumbering.shown.setdefault(font, set())
-    for match in _HEX.finditer(text):
-        hexes = match[1]
-        shown.update(int(hexes[start:start + 4], 16) for start in range(0, len(hexes), 4))
+    renumbering.shown.setdefault(font, []).append(text)
     self.stream.append(_ShownText(renumbering, font, text))
 
 
@@ -118,7 +115,12 @@ def _embed_compactly(renumbering: _Renumbering, font_hash: str, same_file: list[
     if (first.glyph_count < LARGE_FACE_GLYPHS or first.bitmap or first.png or first.svg or first.colr
             or "fvar" in first.tables or any(font.used_in_forms or font.missing for font in same_file)):
         return
-    glyphs = set(renumbering.shown.get(font_hash, ())) | {0}
+    # Every id the text shows, not only those WeasyPrint recorded widths and ToUnicode for: one it did not
+    # record would have no new id, and the PDF could not be written.
+    glyphs = {0}
+    for text in renumbering.shown.get(font_hash, ()):
+        for match in _HEX.finditer(text):
+            glyphs.update(int(match[1][start:start + 4], 16) for start in range(0, len(match[1]), 4))
     for font in same_file:
         glyphs.update(font.to_unicode, font.widths)
     compact = _compact_subset(int(ffi.cast("uintptr_t", first.hb_face)), sorted(glyphs), hinting)
