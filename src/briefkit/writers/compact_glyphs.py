@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -47,7 +46,6 @@ _FLAG_NO_HINTING, _FLAG_DESUBROUTINIZE, _FLAG_PASSTHROUGH_UNRECOGNIZED = 0x1, 0x
 _SET_GLYPH_INDEX, _SET_DROP_TABLE_TAG = 0, 3
 _DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT",
                    b"SVG ")
-_HEX = re.compile(r"<([0-9a-f]*)>")
 _ORIGINAL_BUILD_FONTS = weasyprint_pdf.build_fonts_dictionary
 _ACTIVE: list[_Renumbering] = []  # the PDF being written, while compact_glyph_ids() is active
 
@@ -57,17 +55,31 @@ class _Renumbering:
 
     def __init__(self) -> None:
         self.shown: dict[str, list[str]] = {}  # each font's TJ operands, read only for the fonts worth compacting
-        self.new_ids: dict[str, dict[int, int]] = {}
+        self.new_hex: dict[str, dict[str, str]] = {}  # a compacted font's glyph ids as text: old '048c' -> new
         self.unattributed = False  # text shown with no font set: renumber nothing in this PDF
 
     def operand(self, font: str, text: str) -> str:
         """A TJ operand, renumbered if its font was embedded compactly."""
-        new_ids = self.new_ids.get(font)
-        if new_ids is None:
+        new_hex = self.new_hex.get(font)
+        if new_hex is None:
             return text
-        return _HEX.sub(lambda match: "<" + "".join(
-            f"{new_ids[int(match[1][start:start + 4], 16)]:04x}" for start in range(0, len(match[1]), 4)) + ">",
-            text)
+        # WeasyPrint's operand: glyph strings of four hex digits each, between numbers ('<048c0012>-12<00a1>').
+        parts = text.split("<")
+        for number, part in enumerate(parts[1:], start=1):
+            hexes, _, rest = part.partition(">")
+            parts[number] = "".join([new_hex[hexes[start:start + 4]] for start in range(0, len(hexes), 4)]) + \
+                ">" + rest
+        return "<".join(parts)
+
+
+def _glyph_ids(operands: list[str]) -> set[int]:
+    """Every glyph id the TJ `operands` show."""
+    tokens: set[str] = set()
+    for text in operands:
+        for part in text.split("<")[1:]:
+            hexes = part.partition(">")[0]
+            tokens.update(hexes[start:start + 4] for start in range(0, len(hexes), 4))
+    return {int(token, 16) for token in tokens}
 
 
 class _ShownText:
@@ -117,10 +129,7 @@ def _embed_compactly(renumbering: _Renumbering, font_hash: str, same_file: list[
         return
     # Every id the text shows, not only those WeasyPrint recorded widths and ToUnicode for: one it did not
     # record would have no new id, and the PDF could not be written.
-    glyphs = {0}
-    for text in renumbering.shown.get(font_hash, ()):
-        for match in _HEX.finditer(text):
-            glyphs.update(int(match[1][start:start + 4], 16) for start in range(0, len(match[1]), 4))
+    glyphs = _glyph_ids(renumbering.shown.get(font_hash, [])) | {0}
     for font in same_file:
         glyphs.update(font.to_unicode, font.widths)
     compact = _compact_subset(int(ffi.cast("uintptr_t", first.hb_face)), sorted(glyphs), hinting)
@@ -134,7 +143,7 @@ def _embed_compactly(renumbering: _Renumbering, font_hash: str, same_file: list[
         font.to_unicode = {new_ids[glyph]: text for glyph, text in font.to_unicode.items()}
     first.file_content = content
     first.subset = _already_subset  # Font.clean() would subset the installed face again, keeping ids
-    renumbering.new_ids[font_hash] = new_ids
+    renumbering.new_hex[font_hash] = {f"{old:04x}": f"{new:04x}" for old, new in new_ids.items()}
 
 
 def _already_subset(to_unicode: dict[int, str], hinting: bool) -> None:
