@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,21 @@ def _cids_by_glyph(font: Any) -> list[int] | None:
     if not hasattr(top, "ROS"):
         return None
     return [0 if name == ".notdef" else int(name[3:]) for name in top.charset]
+
+
+def checksums_hold(font: bytes) -> bool:
+    """Whether an OpenType font's table checksums and head.checkSumAdjustment are right."""
+    (count,) = struct.unpack_from(">H", font, 4)
+    for number in range(count):
+        _, checksum, offset, length = struct.unpack_from(">4sIII", font, 12 + 16 * number)
+        data = bytearray(font[offset:offset + length])
+        if font[12 + 16 * number:16 + 16 * number] == b"head":
+            data[8:12] = bytes(4)  # the head checksum is taken with checkSumAdjustment at zero
+        if _sum(bytes(data)) != checksum:
+            return False
+    return _sum(font) == 0xB1B0AFBA
+
+
+def _sum(data: bytes) -> int:
+    padded = data + bytes(-len(data) % 4)
+    return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF

@@ -13,6 +13,8 @@ from fontTools.ttLib import TTFont
 
 from briefkit.writers.cff_charset import charset_is_identity, with_identity_charset
 
+from .glyphs import checksums_hold
+
 _HEAD_MAGIC = 0xB1B0AFBA
 
 
@@ -101,18 +103,6 @@ def _cids(font: bytes) -> list[int]:
     return [0 if name == ".notdef" else int(name[3:]) for name in order]
 
 
-def _checksums_hold(font: bytes) -> bool:
-    (count,) = struct.unpack_from(">H", font, 4)
-    for number in range(count):
-        _, checksum, offset, length = struct.unpack_from(">4sIII", font, 12 + 16 * number)
-        data = bytearray(font[offset:offset + length])
-        if font[12 + 16 * number:16 + 16 * number] == b"head":
-            data[8:12] = bytes(4)  # the head checksum is taken with checkSumAdjustment at zero
-        if _checksum(bytes(data)) != checksum:
-            return False
-    return _checksum(font) == _HEAD_MAGIC
-
-
 # Each charset format, as HarfBuzz or another subsetter may write it: scattered CIDs, short runs, long runs.
 CASES = [
     ("format 0, one glyph", 0, [777]),
@@ -141,7 +131,7 @@ def test_every_charset_becomes_the_identity_and_nothing_else_moves(kind, cids):
                not (tables[b"head"][0] + 8 <= p < tables[b"head"][0] + 12)]
     assert not outside, outside
     assert all(p >= charset_at for p in changed if cff_at <= p < cff_at + cff_length)
-    assert _checksums_hold(fixed)
+    assert checksums_hold(fixed)
     assert with_identity_charset(fixed) is fixed  # already the identity: the same bytes back
 
 
