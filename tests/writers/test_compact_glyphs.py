@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from briefkit.fonts import find_family
 from briefkit.writers import compact_glyphs, pdf
+from briefkit.writers.compact_glyphs import compact_glyph_ids
 from briefkit.writers.subset import LARGE_FACE_GLYPHS, cut_to_repertoires
 
 from .glyphs import checksums_hold, glyphs_drawn_otherwise
@@ -118,8 +119,24 @@ def test_a_character_no_face_has_keeps_weasyprints_embedding(tmp_path, standard_
 
 def test_writing_leaves_weasyprint_as_it_was(tmp_path, standard_faces, monkeypatch):
     from weasyprint import pdf as weasyprint_pdf
+    from weasyprint.pdf import fonts as weasyprint_fonts
     from weasyprint.pdf.stream import Stream
 
     _write(tmp_path, "compact", HTML, compact=True, monkeypatch=monkeypatch)
     assert "show_text" not in Stream.__dict__
     assert weasyprint_pdf.build_fonts_dictionary is compact_glyphs._ORIGINAL_BUILD_FONTS
+    assert weasyprint_fonts.get_hb_object_data is compact_glyphs._ORIGINAL_FACE_DATA
+
+
+def test_faces_weasyprint_embeds_whole_are_copied_out_for_it(tmp_path, standard_faces):
+    """With full_fonts (or a form field) WeasyPrint embeds a face's own bytes: those not copied while drawing
+    must be copied before it reads them."""
+    import weasyprint
+
+    target = tmp_path / "whole.pdf"
+    with compact_glyph_ids():
+        weasyprint.HTML(string=HTML).write_pdf(target, full_fonts=True, font_config=pdf._shared_faces(standard_faces))
+    fonts = _run("pdffonts", str(target))
+    assert "CJK" in fonts
+    assert "上海制造" in _run("pdftotext", str(target), "-")
+    assert any(len(face.getGlyphOrder()) > LARGE_FACE_GLYPHS / 2 for face in _large_faces(target))

@@ -17,6 +17,12 @@ The faces' CFF charsets are made the identity (cff_charset.py), so a reader
 that finds glyphs by CID draws the same glyphs. Layout is untouched: only the
 numbers in the written PDF change.
 
+While a PDF is drawn, a large face's bytes are not copied out of HarfBuzz
+(WeasyPrint copies every face it draws with); a face WeasyPrint then embeds
+itself gets them before it does. A Document is written once: briefkit lays out
+afresh for every PDF, and a second write of one Document would draw new ids
+into fonts already renumbered.
+
 Anything unusual keeps WeasyPrint's own embedding for that font: a small face,
 a bitmap, colour or variable face, a font used in a form field, a glyph the
 face lacks (WeasyPrint draws it as .notdef through an Encoding CMap), a text
@@ -34,8 +40,9 @@ from typing import Any
 
 import weasyprint
 import weasyprint.pdf as weasyprint_pdf
+import weasyprint.pdf.fonts as weasyprint_fonts
 from weasyprint.pdf.stream import Stream
-from weasyprint.text.ffi import ffi
+from weasyprint.text.ffi import ffi, harfbuzz
 
 from .cff_charset import with_identity_charset
 from .cjk_justify import TESTED_VERSION
@@ -47,6 +54,7 @@ _SET_GLYPH_INDEX, _SET_DROP_TABLE_TAG = 0, 3
 _DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT",
                    b"SVG ")
 _ORIGINAL_BUILD_FONTS = weasyprint_pdf.build_fonts_dictionary
+_ORIGINAL_FACE_DATA = weasyprint_fonts.get_hb_object_data
 _ACTIVE: list[_Renumbering] = []  # the PDF being written, while compact_glyph_ids() is active
 
 
@@ -109,8 +117,26 @@ def _show_text(self: Any, text: str) -> None:
     self.stream.append(_ShownText(renumbering, font, text))
 
 
+class _FaceNotCopied:
+    """A large face's bytes, not yet copied out of HarfBuzz: WeasyPrint copies every face it draws with
+    (4-27 MB each, about 5 ms for a Chinese PDF's four), and a face embedded compactly never needs them."""
+
+    __slots__ = ("face",)
+
+    def __init__(self, face: Any) -> None:
+        self.face = face
+
+
+def _face_data(hb_object: Any, ot_color: str | None = None, glyph: int | None = None) -> Any:
+    """WeasyPrint's get_hb_object_data while a PDF is drawn: a large face's bytes are copied only if needed."""
+    if ot_color is None and glyph is None and harfbuzz.hb_face_get_glyph_count(hb_object) >= LARGE_FACE_GLYPHS:
+        return _FaceNotCopied(hb_object)
+    return _ORIGINAL_FACE_DATA(hb_object, ot_color, glyph)
+
+
 def _build_fonts_dictionary(pdf: Any, fonts: dict[Any, Any], compress: bool, subset: bool,
                             options: dict[str, Any]) -> Any:
+    weasyprint_fonts.get_hb_object_data = _ORIGINAL_FACE_DATA  # WeasyPrint's own subsets are read through it
     renumbering = _ACTIVE[-1] if _ACTIVE else None
     if renumbering is not None and subset and not renumbering.unattributed:
         by_hash: dict[str, list[Any]] = {}
@@ -118,6 +144,9 @@ def _build_fonts_dictionary(pdf: Any, fonts: dict[Any, Any], compress: bool, sub
             by_hash.setdefault(font.hash, []).append(font)
         for font_hash, same_file in by_hash.items():
             _embed_compactly(renumbering, font_hash, same_file, bool(options.get("hinting")))
+    for font in fonts.values():  # faces WeasyPrint embeds itself: the bytes it reads
+        if isinstance(font.file_content, _FaceNotCopied):
+            font.file_content = _ORIGINAL_FACE_DATA(font.file_content.face)
     return _ORIGINAL_BUILD_FONTS(pdf, fonts, compress, subset, options)
 
 
@@ -233,10 +262,12 @@ def compact_glyph_ids() -> Iterator[None]:
     if outermost:  # pydyf's show_text, which WeasyPrint's Stream inherits, is shadowed until the block ends
         Stream.show_text = _show_text
         weasyprint_pdf.build_fonts_dictionary = _build_fonts_dictionary
+        weasyprint_fonts.get_hb_object_data = _face_data
     try:
         yield
     finally:
         _ACTIVE.pop()
         if outermost:
             weasyprint_pdf.build_fonts_dictionary = _ORIGINAL_BUILD_FONTS
+            weasyprint_fonts.get_hb_object_data = _ORIGINAL_FACE_DATA
             del Stream.show_text
