@@ -31,7 +31,7 @@ def with_identity_charset(font: bytes) -> bytes:
     if b"CFF " not in tables:
         return font
     start, length = tables[b"CFF "]
-    cff = bytearray(font[start:start + length])
+    cff = bytearray(_cff(font, tables))
     changed = _identity_in_place(cff)
     if changed is None:
         return font
@@ -43,17 +43,19 @@ def with_identity_charset(font: bytes) -> bytes:
 
 def charset_is_identity(font: bytes) -> bool:
     """Whether every glyph of `font`'s CID-keyed CFF is its own CID (True for a face without one)."""
-    tables = _tables(font)
-    if b"CFF " not in tables:
-        return True
-    start, length = tables[b"CFF "]
-    cff = bytes(font[start:start + length])
-    found = _charset(cff)
+    cff = _cff(font, _tables(font))
+    found = _charset(cff) if cff else None
     if found is None:
         return True
     offset, glyphs = found
     cids, _ = _read_charset(cff, offset, glyphs)
     return cids == list(range(1, glyphs))
+
+
+def _cff(font: bytes, tables: dict[bytes, tuple[int, int]]) -> bytes:
+    """The font's CFF table (b"" for a font without one)."""
+    start, length = tables.get(b"CFF ", (0, 0))
+    return bytes(font[start:start + length])
 
 
 def _tables(font: bytes) -> dict[bytes, tuple[int, int]]:

@@ -233,17 +233,7 @@ def _compact_subset(face: int, glyphs: list[int], hinting: bool) -> tuple[bytes,
             new_ids = {glyph: hb.hb_map_get(mapping, glyph) for glyph in glyphs}
             if any(new >= 0xFFFF for new in new_ids.values()):  # HB_MAP_VALUE_INVALID: a glyph not kept
                 return None
-            result = subset.hb_subset_plan_execute_or_fail(plan)
-            if not result:
-                return None
-            try:
-                blob = hb.hb_face_reference_blob(result)
-                length = ctypes.c_uint()
-                data = hb.hb_blob_get_data(blob, ctypes.byref(length))
-                content = ctypes.string_at(data, length.value) if data else b""
-                hb.hb_blob_destroy(blob)
-            finally:
-                hb.hb_face_destroy(result)
+            content = library.take_bytes(subset.hb_subset_plan_execute_or_fail(plan))
         finally:
             subset.hb_subset_plan_destroy(plan)
     finally:

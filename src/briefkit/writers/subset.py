@@ -108,6 +108,21 @@ class _HarfBuzz:
     def cmap(self, face: int) -> dict[int, int]:
         return self.core.cmap(face)
 
+    def take_bytes(self, face: int | None) -> bytes:
+        """The font file of a face HarfBuzz-Subset made (b"" for none); the face is destroyed."""
+        if not face:
+            return b""
+        hb = self.hb
+        try:
+            blob = hb.hb_face_reference_blob(face)
+            length = ctypes.c_uint()
+            data = hb.hb_blob_get_data(blob, ctypes.byref(length))
+            content = ctypes.string_at(data, length.value) if data else b""
+            hb.hb_blob_destroy(blob)
+        finally:
+            hb.hb_face_destroy(face)
+        return content
+
     def cut(self, face: int, codes: list[int]) -> bytes | None:
         """The face reduced to `codes` and the glyphs they reach through its layout tables."""
         hb, subset = self.hb, self.subset
@@ -127,17 +142,7 @@ class _HarfBuzz:
             hb.hb_set_clear(subset.hb_subset_input_set(plan, _SET_DROP_TABLE_TAG))
             flags = _FLAG_PASSTHROUGH_UNRECOGNIZED | _FLAG_NO_PRUNE_UNICODE_RANGES
             subset.hb_subset_input_set_flags(plan, flags)
-            result = subset.hb_subset_or_fail(face, plan)
-            if not result:
-                return None
-            try:
-                blob = hb.hb_face_reference_blob(result)
-                length = ctypes.c_uint()
-                data = hb.hb_blob_get_data(blob, ctypes.byref(length))
-                content = ctypes.string_at(data, length.value) if data else b""
-                hb.hb_blob_destroy(blob)
-            finally:
-                hb.hb_face_destroy(result)
+            content = self.take_bytes(subset.hb_subset_or_fail(face, plan))
             # HarfBuzz renumbers the glyphs and keeps their CIDs: PDF readers that look glyphs up by
             # CID would draw the wrong ones (cff_charset.py).
             return with_identity_charset(content) if content else None
